@@ -1,7 +1,11 @@
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -31,6 +35,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
 }
 
 describe('the portal backend', () => {
+  const dataDirectory = createMockDirectory();
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let baseUrl: string;
   let guestToken: string;
@@ -81,6 +86,10 @@ describe('the portal backend', () => {
               },
             },
             catalog: { ...repoConfig.catalog, locations: catalogLocations },
+            pulumiAzureOidc: {
+              ...repoConfig.pulumiAzureOidc,
+              dataDirectory: dataDirectory.path,
+            },
           },
         }),
       ],
@@ -115,12 +124,13 @@ describe('the portal backend', () => {
     });
   });
 
-  it('lists the scaffolder actions, built-in and publishers alike', async () => {
+  it('lists the scaffolder actions: ours, built-in ones and publishers', async () => {
     const actions: Array<{ id: string }> = await getJson(
       '/api/scaffolder/v2/actions',
     );
     expect(actions.map(a => a.id)).toEqual(
       expect.arrayContaining([
+        'pulumi:azureOidc:provision',
         'catalog:register',
         'publish:github',
         'publish:azure',

@@ -1,5 +1,14 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { join } from 'node:path';
+import { createPulumiAzureOidcProvisionAction } from './actions/provision';
+import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
+import { AutomationApiEngine } from './engine/automationEngine';
+import { PulumiCli } from './engine/pulumiCli';
+import { SecretRedactor } from './secrets';
 
 /** Registers the Pulumi ESC ⇄ Azure OIDC actions with the scaffolder. */
 export default createBackendModule({
@@ -7,9 +16,28 @@ export default createBackendModule({
   moduleId: 'pulumi-azure-oidc',
   register(reg) {
     reg.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions();
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ scaffolder, config, logger }) {
+        const settings = readPulumiAzureOidcConfig(config);
+        const redactor = new SecretRedactor(configuredSecrets(settings));
+        const cli = new PulumiCli({
+          ...settings.cli,
+          installRoot: join(settings.dataDirectory, 'pulumi-cli'),
+          logger,
+        });
+        const engine = new AutomationApiEngine({
+          settings,
+          cli,
+          redactor,
+          logger,
+        });
+        scaffolder.addActions(
+          createPulumiAzureOidcProvisionAction({ settings, engine, redactor }),
+        );
       },
     });
   },

@@ -1,0 +1,79 @@
+import { parse } from 'yaml';
+import { renderEnvironmentYaml } from './environmentYaml';
+
+const ids = {
+  clientId: '00000000-0000-0000-0000-0000000000c1',
+  tenantId: '00000000-0000-0000-0000-0000000000t1',
+  subscriptionId: '11111111-2222-3333-4444-555555555555',
+};
+
+describe('renderEnvironmentYaml', () => {
+  it('renders the azure-login block and the ARM variables', () => {
+    expect(parse(renderEnvironmentYaml(ids))).toEqual({
+      values: {
+        azure: {
+          login: {
+            'fn::open::azure-login': {
+              clientId: ids.clientId,
+              tenantId: ids.tenantId,
+              subscriptionId: ids.subscriptionId,
+              oidc: true,
+            },
+          },
+        },
+        environmentVariables: {
+          ARM_USE_OIDC: 'true',
+          ARM_CLIENT_ID: '${azure.login.clientId}',
+          ARM_TENANT_ID: '${azure.login.tenantId}',
+          ARM_OIDC_TOKEN: '${azure.login.oidc.token}',
+          ARM_SUBSCRIPTION_ID: '${azure.login.subscriptionId}',
+        },
+      },
+    });
+  });
+
+  it('lists subject attributes in subjectAttributes mode', () => {
+    const parsed = parse(
+      renderEnvironmentYaml({
+        ...ids,
+        subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
+      }),
+    );
+    expect(
+      parsed.values.azure.login['fn::open::azure-login'].subjectAttributes,
+    ).toEqual(['currentEnvironment.name', 'rootEnvironment.name']);
+  });
+
+  it('reads Key Vault secrets through the same login', () => {
+    const parsed = parse(
+      renderEnvironmentYaml({
+        ...ids,
+        keyVault: { name: 'kv-payments', secrets: ['db-password', 'api-key'] },
+      }),
+    );
+    expect(parsed.values.azure.secrets).toEqual({
+      'fn::open::azure-secrets': {
+        login: '${azure.login}',
+        vault: 'kv-payments',
+        get: {
+          'db-password': { name: 'db-password' },
+          'api-key': { name: 'api-key' },
+        },
+      },
+    });
+  });
+
+  it('keeps YAML-special text as data', () => {
+    const tricky = 'x: y\n- z # \'q\' "r" &a *b !!str {c}';
+    const parsed = parse(renderEnvironmentYaml({ ...ids, clientId: tricky }));
+    expect(parsed.values.azure.login['fn::open::azure-login'].clientId).toBe(
+      tricky,
+    );
+  });
+
+  it('keeps the string "true" a string and says who manages the file', () => {
+    const text = renderEnvironmentYaml(ids);
+    expect(text).toMatch(/^# Managed by the portal/);
+    expect(text).toContain('ARM_USE_OIDC: "true"');
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * The ESC environment definition that logs into Azure through OIDC.
+ *
+ * Built as a YAML document, never by string interpolation: names and ids are
+ * data, whatever characters they hold.
+ */
+import { Document } from 'yaml';
+import { SubjectAttribute } from './oidc';
+
+export interface KeyVaultSecrets {
+  /** The vault's name. */
+  name: string;
+  /** Secret names to read; each becomes a key under `azure.secrets`. */
+  secrets: string[];
+}
+
+export interface EnvironmentDefinition {
+  clientId: string;
+  tenantId: string;
+  subscriptionId: string;
+  /** Listed in the login block in subjectAttributes mode. */
+  subjectAttributes?: SubjectAttribute[];
+  keyVault?: KeyVaultSecrets;
+}
+
+/**
+ * Renders the environment YAML: the `fn::open::azure-login` block and the
+ * `ARM_*` variables Azure tools and Pulumi's Azure providers read, plus an
+ * optional `fn::open::azure-secrets` block for Key Vault secrets.
+ */
+export function renderEnvironmentYaml(
+  definition: EnvironmentDefinition,
+): string {
+  const login: Record<string, unknown> = {
+    clientId: definition.clientId,
+    tenantId: definition.tenantId,
+    // A bare GUID, as `pulumi env setup azure` writes it: it flows into
+    // ARM_SUBSCRIPTION_ID, which Azure's providers expect without the
+    // `/subscriptions/` prefix some examples show.
+    subscriptionId: definition.subscriptionId,
+    oidc: true,
+  };
+  if (definition.subjectAttributes?.length) {
+    login.subjectAttributes = definition.subjectAttributes;
+  }
+
+  const azure: Record<string, unknown> = {
+    login: { 'fn::open::azure-login': login },
+  };
+  if (definition.keyVault) {
+    azure.secrets = {
+      'fn::open::azure-secrets': {
+        login: '${azure.login}',
+        vault: definition.keyVault.name,
+        get: Object.fromEntries(
+          definition.keyVault.secrets.map(secret => [secret, { name: secret }]),
+        ),
+      },
+    };
+  }
+
+  const document = new Document({
+    values: {
+      azure,
+      environmentVariables: {
+        ARM_USE_OIDC: 'true',
+        ARM_CLIENT_ID: '${azure.login.clientId}',
+        ARM_TENANT_ID: '${azure.login.tenantId}',
+        ARM_OIDC_TOKEN: '${azure.login.oidc.token}',
+        ARM_SUBSCRIPTION_ID: '${azure.login.subscriptionId}',
+      },
+    },
+  });
+  document.commentBefore =
+    ' Managed by the portal: the next run of its template overwrites edits here.\n' +
+    ' Add your own values in an environment that imports this one.';
+  return document.toString();
+}

@@ -1,0 +1,114 @@
+/**
+ * The platform team's limits on what developers may ask for: which
+ * subscriptions, which roles, and where.
+ */
+import { RoleCatalogue, RoleDefinition } from './roles';
+import { AzureScope, scopeIsWithin } from './scopes';
+
+export interface AllowedSubscription {
+  id: string;
+  /** Shown in the portal next to the id. */
+  name?: string;
+}
+
+export interface Guardrails {
+  /** Subscriptions environments may get access to. None: nothing is allowed. */
+  allowedSubscriptions: AllowedSubscription[];
+  /**
+   * Roles (names or GUIDs) developers may request. Unset: every role of the
+   * catalogue that is not privileged.
+   */
+  allowedRoles?: string[];
+  /** Privileged roles (names or GUIDs) the platform team allows explicitly. */
+  allowedPrivilegedRoles: string[];
+  /** Scopes role assignments must lie within. Unset: anywhere in an allowed subscription. */
+  allowedScopePrefixes?: string[];
+}
+
+export function checkSubscriptionAllowed(
+  guardrails: Guardrails,
+  subscriptionId: string,
+): string | undefined {
+  if (guardrails.allowedSubscriptions.length === 0) {
+    return 'cannot be used: this portal allows no subscription yet (pulumiAzureOidc.guardrails.allowedSubscriptions)';
+  }
+  const allowed = guardrails.allowedSubscriptions.some(
+    s => s.id.toLowerCase() === subscriptionId.toLowerCase(),
+  );
+  if (!allowed) {
+    return `must be one of the subscriptions this portal allows: ${guardrails.allowedSubscriptions
+      .map(describeSubscription)
+      .join(', ')}`;
+  }
+  return undefined;
+}
+
+function describeSubscription(subscription: AllowedSubscription): string {
+  return subscription.name
+    ? `${subscription.id} (${subscription.name})`
+    : subscription.id;
+}
+
+/** The roles developers may request, for pickers and messages. */
+export function requestableRoles(
+  guardrails: Guardrails,
+  catalogue: RoleCatalogue,
+): RoleDefinition[] {
+  return catalogue
+    .list()
+    .filter(role => isRoleAllowed(guardrails, catalogue, role));
+}
+
+function isRoleAllowed(
+  guardrails: Guardrails,
+  catalogue: RoleCatalogue,
+  role: RoleDefinition,
+): boolean {
+  const listed = (names: string[]) =>
+    names.some(name => catalogue.find(name)?.id === role.id);
+  if (role.privileged) {
+    return listed(guardrails.allowedPrivilegedRoles);
+  }
+  return guardrails.allowedRoles ? listed(guardrails.allowedRoles) : true;
+}
+
+/** Resolves a requested role (name or GUID) against the catalogue and the guardrails. */
+export function resolveRequestedRole(
+  guardrails: Guardrails,
+  catalogue: RoleCatalogue,
+  requested: string,
+): { role: RoleDefinition } | { problem: string } {
+  const role = catalogue.find(requested);
+  const allowedNames = requestableRoles(guardrails, catalogue)
+    .map(r => r.name)
+    .join(', ');
+  if (!role) {
+    return {
+      problem: `names '${requested}', which is not a role this portal knows; it allows ${allowedNames}`,
+    };
+  }
+  if (isRoleAllowed(guardrails, catalogue, role)) {
+    return { role };
+  }
+  if (role.privileged) {
+    return {
+      problem: `names '${role.name}', a privileged role (it can grant access to others) that this portal does not allow; it allows ${allowedNames}`,
+    };
+  }
+  return {
+    problem: `names '${role.name}', which this portal does not allow; it allows ${allowedNames}`,
+  };
+}
+
+export function checkScopeAllowed(
+  guardrails: Guardrails,
+  scope: AzureScope,
+): string | undefined {
+  const prefixes = guardrails.allowedScopePrefixes;
+  if (!prefixes || prefixes.some(prefix => scopeIsWithin(scope.id, prefix))) {
+    return undefined;
+  }
+  return `must lie within one of the scopes this portal allows: ${prefixes.join(
+    ', ',
+  )}`;
+}

@@ -1,0 +1,13 @@
+/**
+ * The rules of the Pulumi ESC ⇄ Azure OIDC golden path, shared by the
+ * scaffolder actions and the portal's forms.
+ *
+ * @packageDocumentation
+ */
+export * from './names';
+export * from './oidc';
+export * from './roles';
+export * from './scopes';
+export * from './guardrails';
+export * from './environmentYaml';
+export * from './plan';

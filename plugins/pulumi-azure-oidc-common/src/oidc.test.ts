@@ -1,0 +1,209 @@
+import {
+  credentialLimitProblem,
+  environmentSubject,
+  federatedCredentials,
+  iacImportSubject,
+  MAX_FEDERATED_CREDENTIALS,
+  oidcAudience,
+  oidcIssuer,
+  subjectAttributesSubject,
+  TrustRequest,
+} from './oidc';
+
+const named = {
+  organization: 'acme',
+  project: 'payments',
+  environment: 'prod',
+};
+const legacy = {
+  organization: 'acme',
+  project: 'default',
+  environment: 'prod',
+};
+
+describe('oidcIssuer', () => {
+  it.each([
+    [undefined, 'https://api.pulumi.com/oidc'],
+    ['https://api.pulumi.com', 'https://api.pulumi.com/oidc'],
+    ['https://api.pulumi.com/', 'https://api.pulumi.com/oidc'],
+    [
+      'https://pulumi-api.example.com:8443/',
+      'https://pulumi-api.example.com:8443/oidc',
+    ],
+  ])('derives the issuer of %s without a trailing slash', (apiUrl, issuer) => {
+    expect(oidcIssuer(apiUrl)).toBe(issuer);
+  });
+
+  it.each([
+    ['http://pulumi.internal', /must use https/],
+    ['api.pulumi.com', /is not a URL/],
+  ])('refuses %s', (apiUrl, message) => {
+    expect(() => oidcIssuer(apiUrl)).toThrow(message);
+  });
+});
+
+describe('audience and subjects', () => {
+  it.each([
+    [named, 'azure:acme', 'pulumi:environments:org:acme:env:payments/prod'],
+    [legacy, 'acme', 'pulumi:environments:org:acme:env:prod'],
+  ])('follow the documented formats for %o', (ref, audience, subject) => {
+    expect(oidcAudience(ref)).toBe(audience);
+    expect(environmentSubject(ref)).toBe(subject);
+  });
+
+  it('uses the literal <yaml> for IaC stacks that import an environment', () => {
+    expect(iacImportSubject('acme')).toBe(
+      'pulumi:environments:org:acme:env:<yaml>',
+    );
+  });
+
+  it('lists subject attributes in the order of the login block', () => {
+    expect(
+      subjectAttributesSubject('acme', [
+        ['currentEnvironment.name', 'payments/prod'],
+        ['rootEnvironment.name', 'apps/web'],
+      ]),
+    ).toBe(
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:apps/web',
+    );
+  });
+});
+
+describe('federatedCredentials', () => {
+  const base: TrustRequest = {
+    environment: named,
+    issuer: 'https://api.pulumi.com/oidc',
+    subjectMode: 'environment',
+    subjectAttributes: [],
+    rootEnvironments: [],
+    includeIacSubject: false,
+  };
+  const subjects = (request: TrustRequest) =>
+    federatedCredentials(request).map(c => [c.name, c.subject]);
+
+  it('trusts exactly the environment by default', () => {
+    expect(federatedCredentials(base)).toEqual([
+      {
+        name: 'pulumi-esc-environment',
+        issuer: 'https://api.pulumi.com/oidc',
+        audience: 'azure:acme',
+        subject: 'pulumi:environments:org:acme:env:payments/prod',
+        description: 'Pulumi ESC environment acme/payments/prod',
+      },
+    ]);
+  });
+
+  it('uses the bare organization as audience in the default project', () => {
+    const [credential] = federatedCredentials({ ...base, environment: legacy });
+    expect(credential.audience).toBe('acme');
+    expect(credential.subject).toBe('pulumi:environments:org:acme:env:prod');
+  });
+
+  it('adds the <yaml> credential for IaC stacks', () => {
+    expect(subjects({ ...base, includeIacSubject: true })).toEqual([
+      [
+        'pulumi-esc-environment',
+        'pulumi:environments:org:acme:env:payments/prod',
+      ],
+      ['pulumi-esc-iac-stacks', 'pulumi:environments:org:acme:env:<yaml>'],
+    ]);
+  });
+
+  it.each([
+    [
+      named,
+      ['currentEnvironment.name'],
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
+    ],
+    [
+      legacy,
+      ['currentEnvironment.name'],
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod',
+    ],
+    [
+      named,
+      ['rootEnvironment.name', 'currentEnvironment.name'],
+      'pulumi:environments:pulumi.organization.login:acme:rootEnvironment.name:payments/prod:currentEnvironment.name:payments/prod',
+    ],
+  ] as const)(
+    'builds the subjectAttributes subject for %o with %o',
+    (environment, attributes, subject) => {
+      expect(
+        subjects({
+          ...base,
+          environment,
+          subjectMode: 'subjectAttributes',
+          subjectAttributes: [...attributes],
+        }),
+      ).toEqual([['pulumi-esc-environment', subject]]);
+    },
+  );
+
+  it('adds one credential per root environment that imports this one', () => {
+    const credentials = federatedCredentials({
+      ...base,
+      subjectMode: 'subjectAttributes',
+      subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
+      rootEnvironments: ['apps/web', 'default/legacy'],
+    });
+    expect(credentials.map(c => c.subject)).toEqual([
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:payments/prod',
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:apps/web',
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:legacy',
+    ]);
+    expect(credentials[1].name).toMatch(
+      /^pulumi-esc-root-apps-web-[0-9a-f]{8}$/,
+    );
+    expect(credentials[1].description).toBe(
+      'Pulumi ESC environment acme/payments/prod, imported by acme/apps/web',
+    );
+  });
+
+  it('keeps names within Entra rules and stable across runs', () => {
+    const request: TrustRequest = {
+      ...base,
+      subjectMode: 'subjectAttributes',
+      subjectAttributes: ['rootEnvironment.name'],
+      rootEnvironments: [
+        `${'p'.repeat(100)}/${'e'.repeat(100)}`,
+        'a.b/c',
+        'a-b/c',
+      ],
+    };
+    const names = federatedCredentials(request).map(c => c.name);
+    expect(names).toEqual(federatedCredentials(request).map(c => c.name));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/);
+    }
+  });
+});
+
+describe('credentialLimitProblem', () => {
+  const credential = (i: number) => ({
+    name: `c${i}`,
+    issuer: 'https://api.pulumi.com/oidc',
+    audience: 'azure:acme',
+    subject: `s${i}`,
+    description: '',
+  });
+
+  it(`accepts ${MAX_FEDERATED_CREDENTIALS} credentials and refuses one more`, () => {
+    const twenty = Array.from({ length: MAX_FEDERATED_CREDENTIALS }, (_, i) =>
+      credential(i),
+    );
+    expect(credentialLimitProblem(twenty)).toBeUndefined();
+    expect(credentialLimitProblem([...twenty, credential(20)])).toBe(
+      'would need 21 federated identity credentials, and Entra allows at most 20 per application',
+    );
+  });
+
+  it('refuses duplicates and subjects over 600 characters', () => {
+    expect(credentialLimitProblem([credential(1), credential(1)])).toMatch(
+      /twice/,
+    );
+    expect(
+      credentialLimitProblem([{ ...credential(1), subject: 'x'.repeat(601) }]),
+    ).toMatch(/longer than Entra's 600 characters/);
+  });
+});

@@ -1,0 +1,419 @@
+import { PlanContext, planProvisioning, ProvisionRequest } from './plan';
+import { RoleCatalogue } from './roles';
+
+const sub = '11111111-2222-3333-4444-555555555555';
+const other = '99999999-2222-3333-4444-555555555555';
+
+const context: PlanContext = {
+  defaultOrganization: 'acme',
+  defaultSubscriptionId: sub,
+  issuer: 'https://api.pulumi.com/oidc',
+  guardrails: {
+    allowedSubscriptions: [{ id: sub }],
+    allowedPrivilegedRoles: [],
+    allowedScopePrefixes: [`/subscriptions/${sub}`],
+  },
+  roles: new RoleCatalogue(),
+  escEnvironmentsEnabled: true,
+  requestedBy: 'user:default/ada',
+};
+
+const request: ProvisionRequest = {
+  project: 'payments',
+  environment: 'prod',
+  roleAssignments: [
+    { role: 'Reader' },
+    { role: 'Contributor', scope: 'rg-payments' },
+  ],
+  owner: 'payments-team',
+};
+
+describe('planProvisioning', () => {
+  it('plans everything a valid request needs, with the portal defaults', () => {
+    const { plan, problems } = planProvisioning(request, context);
+    expect(problems).toBeUndefined();
+    expect(plan).toMatchObject({
+      environment: {
+        organization: 'acme',
+        project: 'payments',
+        environment: 'prod',
+      },
+      environmentRef: 'acme/payments/prod',
+      subscriptionId: sub,
+      issuer: 'https://api.pulumi.com/oidc',
+      audience: 'azure:acme',
+      subjectMode: 'environment',
+      subjectAttributes: [],
+      createEscEnvironment: false,
+      owner: 'group:default/payments-team',
+      application: {
+        displayName: 'Pulumi ESC acme/payments/prod',
+        tags: [
+          'pulumi-esc-oidc',
+          'backstage-owner:group:default/payments-team',
+        ],
+      },
+    });
+    expect(plan!.application.notes).toContain(
+      'Owner: group:default/payments-team.',
+    );
+    expect(plan!.application.notes).toContain(
+      'Requested by: user:default/ada.',
+    );
+    expect(plan!.credentials).toEqual([
+      expect.objectContaining({
+        logicalName: 'credential-pulumi-esc-environment',
+        subject: 'pulumi:environments:org:acme:env:payments/prod',
+      }),
+    ]);
+    expect(
+      plan!.roleAssignments.map(r => [
+        r.role.name,
+        r.scope.id,
+        r.roleDefinitionId,
+      ]),
+    ).toEqual([
+      [
+        'Reader',
+        `/subscriptions/${sub}`,
+        `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+      ],
+      [
+        'Contributor',
+        `/subscriptions/${sub}/resourceGroups/rg-payments`,
+        `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`,
+      ],
+    ]);
+  });
+
+  it('gives each role assignment a name that depends only on its role and scope', () => {
+    const names = (roleAssignments: ProvisionRequest['roleAssignments']) =>
+      planProvisioning(
+        { ...request, roleAssignments },
+        context,
+      ).plan!.roleAssignments.map(r => r.logicalName);
+    const [reader, contributor] = names(request.roleAssignments);
+    expect(
+      names([
+        { role: 'Contributor', scope: 'RG-PAYMENTS'.toLowerCase() },
+        { role: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', scope: 'subscription' },
+      ]),
+    ).toEqual([contributor, reader]);
+    expect(reader).toMatch(
+      /^role-acdd72a7-3385-48ef-bd42-f606fba81ae7-[0-9a-f]{8}$/,
+    );
+  });
+
+  it.each<
+    [
+      string,
+      Partial<ProvisionRequest>,
+      Partial<PlanContext>,
+      Record<string, string>,
+    ]
+  >([
+    ['an empty project', { project: '' }, {}, { project: 'must not be empty' }],
+    [
+      'a project with a slash',
+      { project: 'pay/ments' },
+      {},
+      {
+        project:
+          "must start with a letter or digit and contain only letters, digits, '-', '_' and '.'",
+      },
+    ],
+    [
+      'an environment with a colon',
+      { environment: 'prod:eu' },
+      {},
+      {
+        environment:
+          "must start with a letter or digit and contain only letters, digits, '-', '_' and '.'",
+      },
+    ],
+    [
+      'no organization anywhere',
+      {},
+      { defaultOrganization: undefined },
+      {
+        organization:
+          'must be given: this portal has no default organization (pulumiAzureOidc.pulumiCloud.organization)',
+      },
+    ],
+    [
+      'a subscription that is not a GUID',
+      { subscriptionId: 'payments' },
+      {},
+      { subscriptionId: 'must be a subscription id (a GUID)' },
+    ],
+    [
+      'a subscription outside the guardrails',
+      { subscriptionId: other },
+      {},
+      {
+        subscriptionId: `must be one of the subscriptions this portal allows: ${sub}`,
+      },
+    ],
+    [
+      'a privileged role',
+      { roleAssignments: [{ role: 'Owner' }] },
+      {},
+      {
+        'roleAssignments[0].role':
+          "names 'Owner', a privileged role (it can grant access to others) that this portal does not allow; it allows Reader, Contributor, Key Vault Secrets User",
+      },
+    ],
+    [
+      'an unknown role',
+      { roleAssignments: [{ role: 'Reader' }, { role: 'Wizard' }] },
+      {},
+      {
+        'roleAssignments[1].role':
+          "names 'Wizard', which is not a role this portal knows; it allows Reader, Contributor, Key Vault Secrets User",
+      },
+    ],
+    [
+      'a scope in another subscription',
+      {
+        roleAssignments: [{ role: 'Reader', scope: `/subscriptions/${other}` }],
+      },
+      {},
+      { 'roleAssignments[0].scope': `must lie inside the subscription ${sub}` },
+    ],
+    [
+      'a scope outside the allowed prefixes',
+      { roleAssignments: [{ role: 'Reader', scope: 'rg-other' }] },
+      {
+        guardrails: {
+          ...context.guardrails,
+          allowedScopePrefixes: [`/subscriptions/${sub}/resourceGroups/rg-app`],
+        },
+      },
+      {
+        'roleAssignments[0].scope': `must lie within one of the scopes this portal allows: /subscriptions/${sub}/resourceGroups/rg-app`,
+      },
+    ],
+    [
+      'the same role twice at one scope',
+      {
+        roleAssignments: [
+          { role: 'Reader', scope: 'rg' },
+          { role: 'reader', scope: `/subscriptions/${sub}/resourceGroups/RG` },
+        ],
+      },
+      {},
+      {
+        'roleAssignments[1]':
+          'repeats roleAssignments[0]: the same role at the same scope',
+      },
+    ],
+    [
+      'subject attributes in environment mode',
+      { subjectAttributes: ['currentEnvironment.name'] },
+      {},
+      {
+        subjectAttributes: "only apply when subjectMode is 'subjectAttributes'",
+      },
+    ],
+    [
+      'no subject attribute',
+      { subjectMode: 'subjectAttributes', subjectAttributes: [] },
+      {},
+      {
+        subjectAttributes:
+          'must list at least one of currentEnvironment.name, rootEnvironment.name',
+      },
+    ],
+    [
+      'a repeated subject attribute',
+      {
+        subjectMode: 'subjectAttributes',
+        subjectAttributes: [
+          'currentEnvironment.name',
+          'currentEnvironment.name',
+        ],
+      },
+      {},
+      { subjectAttributes: 'must list each attribute once' },
+    ],
+    [
+      'root environments without the attribute',
+      { subjectMode: 'subjectAttributes', rootEnvironments: ['apps/web'] },
+      {},
+      {
+        rootEnvironments:
+          "only apply when subjectAttributes lists 'rootEnvironment.name'",
+      },
+    ],
+    [
+      'a malformed root environment',
+      {
+        subjectMode: 'subjectAttributes',
+        subjectAttributes: ['rootEnvironment.name'],
+        rootEnvironments: ['web'],
+      },
+      {},
+      { 'rootEnvironments[0]': "must be written 'project/environment'" },
+    ],
+    [
+      'the environment as its own root',
+      {
+        subjectMode: 'subjectAttributes',
+        subjectAttributes: ['rootEnvironment.name'],
+        rootEnvironments: ['payments/prod'],
+      },
+      {},
+      {
+        'rootEnvironments[0]':
+          'names the environment itself, which is always trusted',
+      },
+    ],
+    [
+      'a bad Key Vault name',
+      { keyVault: { name: 'kv', secrets: ['a'] } },
+      {},
+      { 'keyVault.name': 'must be 3 to 24 characters long' },
+    ],
+    [
+      'a Key Vault without secrets',
+      { keyVault: { name: 'kv-pay', secrets: [] } },
+      {},
+      { 'keyVault.secrets': 'must list at least one secret name' },
+    ],
+    [
+      'a bad secret name',
+      { keyVault: { name: 'kv-pay', secrets: ['ok', 'not_ok'] } },
+      {},
+      { 'keyVault.secrets[1]': 'must be 1 to 127 letters, digits and hyphens' },
+    ],
+    [
+      'creating the environment without Pulumi Cloud access',
+      { createEscEnvironment: true },
+      { escEnvironmentsEnabled: false },
+      {
+        createEscEnvironment:
+          'cannot be used: this portal has no Pulumi Cloud access token (pulumiAzureOidc.pulumiCloud.accessToken); create the environment from the returned YAML instead',
+      },
+    ],
+    [
+      'an owner that is not an entity reference',
+      { owner: 'group:' },
+      {},
+      {
+        owner:
+          "must be a catalog entity reference such as 'group:default/my-team'",
+      },
+    ],
+    [
+      'more than 20 credentials',
+      {
+        subjectMode: 'subjectAttributes',
+        subjectAttributes: ['rootEnvironment.name'],
+        rootEnvironments: Array.from({ length: 19 }, (_, i) => `apps/web${i}`),
+        includeIacSubject: true,
+      },
+      {},
+      {
+        rootEnvironments:
+          'would need 21 federated identity credentials, and Entra allows at most 20 per application',
+      },
+    ],
+  ])('refuses %s', (_, overrides, contextOverrides, expected) => {
+    const result = planProvisioning(
+      { ...request, ...overrides },
+      { ...context, ...contextOverrides },
+    );
+    expect(result.plan).toBeUndefined();
+    expect(
+      Object.fromEntries(result.problems!.map(p => [p.field, p.message])),
+    ).toEqual(expected);
+  });
+
+  it('reports every problem at once', () => {
+    const { problems } = planProvisioning(
+      {
+        project: '',
+        environment: '-',
+        subscriptionId: other,
+        keyVault: { name: 'x', secrets: [] },
+      },
+      context,
+    );
+    expect(problems!.map(p => p.field)).toEqual([
+      'project',
+      'environment',
+      'subscriptionId',
+      'keyVault.name',
+      'keyVault.secrets',
+    ]);
+  });
+
+  it.each<[string, Partial<ProvisionRequest>, Partial<PlanContext>]>([
+    ['the default project', { project: 'default' }, {}],
+    [
+      'an explicit organization and subscription',
+      { organization: 'other-org', subscriptionId: sub.toUpperCase() },
+      { defaultOrganization: undefined, defaultSubscriptionId: undefined },
+    ],
+    ['no role at all', { roleAssignments: [] }, {}],
+    [
+      'an allowed privileged role',
+      { roleAssignments: [{ role: 'Owner', scope: 'rg' }] },
+      {
+        guardrails: {
+          ...context.guardrails,
+          allowedPrivilegedRoles: ['Owner'],
+        },
+      },
+    ],
+    [
+      'a resource scope',
+      {
+        roleAssignments: [
+          {
+            role: 'Key Vault Secrets User',
+            scope: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-pay`,
+          },
+        ],
+      },
+      {},
+    ],
+    [
+      'exactly 20 credentials',
+      {
+        subjectMode: 'subjectAttributes',
+        subjectAttributes: ['rootEnvironment.name'],
+        rootEnvironments: Array.from({ length: 18 }, (_, i) => `apps/web${i}`),
+        includeIacSubject: true,
+      },
+      {},
+    ],
+    [
+      'Key Vault secrets',
+      { keyVault: { name: 'kv-pay', secrets: ['db-password'] } },
+      {},
+    ],
+    [
+      'creating the environment in Pulumi Cloud',
+      { createEscEnvironment: true },
+      {},
+    ],
+  ])('accepts %s', (_, overrides, contextOverrides) => {
+    const result = planProvisioning(
+      { ...request, ...overrides },
+      { ...context, ...contextOverrides },
+    );
+    expect(result.problems).toBeUndefined();
+  });
+
+  it('uses the bare organization as audience in the default project', () => {
+    const { plan } = planProvisioning(
+      { ...request, project: 'default' },
+      context,
+    );
+    expect(plan!.audience).toBe('acme');
+    expect(plan!.credentials[0].subject).toBe(
+      'pulumi:environments:org:acme:env:prod',
+    );
+  });
+});

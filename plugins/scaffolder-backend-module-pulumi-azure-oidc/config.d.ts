@@ -1,0 +1,126 @@
+export interface Config {
+  /** Settings of the Pulumi ESC ⇄ Azure OIDC scaffolder actions. */
+  pulumiAzureOidc?: {
+    /**
+     * Where Pulumi workspaces, provider plugins, local state, the generated
+     * state passphrase and an installed CLI live. Relative paths resolve
+     * against the backend's working directory.
+     * Default: `.data/pulumi-azure-oidc`.
+     */
+    dataDirectory?: string;
+
+    pulumiCloud?: {
+      /** Organization of new ESC environments when the template does not name one. */
+      organization?: string;
+      /**
+       * Pulumi Cloud's API. Self-hosted installations set their own; the OIDC
+       * issuer Entra trusts is derived from it as `<origin>/oidc`.
+       * Default: `https://api.pulumi.com`.
+       */
+      apiUrl?: string;
+      /** Pulumi Cloud's console, for links. Default: `https://app.pulumi.com`. */
+      consoleUrl?: string;
+      /**
+       * Access token that creates and updates ESC environments, and reads and
+       * writes Pulumi Cloud state when `state.backendUrl` points at Pulumi
+       * Cloud. Without it, `createEscEnvironment` is refused.
+       * @visibility secret
+       */
+      accessToken?: string;
+    };
+
+    azure?: {
+      /** The Entra tenant. Required by client secret credentials. */
+      tenantId?: string;
+      /** Subscription of new environments when the template does not name one. */
+      defaultSubscriptionId?: string;
+      /**
+       * How the Pulumi engine authenticates to Azure and Entra. The identity
+       * must be allowed to create applications (Application.ReadWrite.OwnedBy
+       * or Application Developer) and to assign roles at the allowed scopes.
+       * Default: `azureCli`, the ambient `az login` of local development.
+       */
+      credentials?: {
+        /** `azureCli`, `clientSecret`, `workloadIdentity` or `managedIdentity`. */
+        type?: string;
+        /** Client id (clientSecret, workloadIdentity; user-assigned managedIdentity). */
+        clientId?: string;
+        /**
+         * Client secret (clientSecret).
+         * @visibility secret
+         */
+        clientSecret?: string;
+        /**
+         * File holding the federated token (workloadIdentity).
+         * Default: `$AZURE_FEDERATED_TOKEN_FILE`, as AKS workload identity sets it.
+         */
+        tokenFilePath?: string;
+      };
+    };
+
+    guardrails?: {
+      /** Subscriptions environments may get roles in. None: every request is refused. */
+      allowedSubscriptions?: Array<{
+        /** Subscription id. */
+        id: string;
+        /** Shown in messages next to the id. */
+        name?: string;
+      }>;
+      /**
+       * Roles added to the built-in catalogue (Reader, Contributor, Key Vault
+       * Secrets User, and the privileged Owner, User Access Administrator and
+       * Role Based Access Control Administrator). A role with a built-in's
+       * GUID replaces it.
+       */
+      roles?: Array<{
+        name: string;
+        /** Role definition GUID. */
+        id: string;
+        /** Whether the role can grant access to others. Default: false. */
+        privileged?: boolean;
+      }>;
+      /** Roles (names or GUIDs) developers may request. Default: every unprivileged role. */
+      allowedRoles?: string[];
+      /** Privileged roles (names or GUIDs) developers may request. Default: none. */
+      allowedPrivilegedRoles?: string[];
+      /**
+       * Resource ids role assignments must lie at or under, e.g.
+       * `/subscriptions/<id>/resourceGroups/rg-apps`. Default: anywhere in an
+       * allowed subscription.
+       */
+      allowedScopePrefixes?: string[];
+    };
+
+    state?: {
+      /**
+       * Pulumi state backend: Pulumi Cloud (`https://api.pulumi.com`, uses
+       * `pulumiCloud.accessToken`) or a DIY backend (`file://`, `azblob://`,
+       * `s3://`, `gs://`). Default: `file://<dataDirectory>/state`.
+       */
+      backendUrl?: string;
+      /**
+       * Passphrase of the passphrase secrets provider on DIY backends.
+       * Required for azblob://, s3:// and gs:// unless `secretsProvider` is
+       * set; generated and kept in the data directory for local file state.
+       * @visibility secret
+       */
+      passphrase?: string;
+      /** A secrets provider URL, e.g. `azurekeyvault://…`, instead of the passphrase. */
+      secretsProvider?: string;
+      /** Pulumi Cloud organization holding the stacks. Default: each environment's own. */
+      organization?: string;
+    };
+
+    cli?: {
+      /** A Pulumi CLI installation: the directory holding `bin/pulumi`. Default: `pulumi` on PATH. */
+      root?: string;
+      /**
+       * Install the CLI into the data directory on first use when none is
+       * found. Default: false.
+       */
+      autoInstall?: boolean;
+      /** The version to install. Default: the one matching the bundled Pulumi SDK. */
+      version?: string;
+    };
+  };
+}

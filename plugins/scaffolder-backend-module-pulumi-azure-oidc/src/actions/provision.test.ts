@@ -1,0 +1,482 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  CommandError,
+  EngineEvent,
+  PulumiCommand,
+} from '@pulumi/pulumi/automation';
+import { parse } from 'yaml';
+import { configuredSecrets, readPulumiAzureOidcConfig } from '../config';
+import {
+  AutomationApiEngine,
+  EngineStack,
+  ProvisioningEngine,
+  ProvisioningFailedError,
+  ProvisionOutcome,
+  StackLockedError,
+} from '../engine/automationEngine';
+import { PulumiCli } from '../engine/pulumiCli';
+import { SecretRedactor } from '../secrets';
+import { SUBSCRIPTION, TENANT } from '../testing/plans';
+import { createPulumiAzureOidcProvisionAction } from './provision';
+
+/** Everything written to a task log, as text. */
+function recordingLogger(
+  lines: string[] = [],
+): LoggerService & { lines: string[] } {
+  const record =
+    (level: string) =>
+    (message: string, meta?: unknown): void => {
+      lines.push(
+        `${level} ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`,
+      );
+    };
+  const logger = {
+    lines,
+    error: record('error'),
+    warn: record('warn'),
+    info: record('info'),
+    debug: record('debug'),
+    child: () => logger,
+  };
+  return logger;
+}
+
+const baseConfig = {
+  pulumiCloud: { organization: 'acme', accessToken: 'pul-canary-token-0001' },
+  azure: {
+    tenantId: TENANT,
+    defaultSubscriptionId: SUBSCRIPTION,
+    credentials: {
+      type: 'clientSecret',
+      clientId: 'deployer',
+      clientSecret: 'azure-canary-secret-0002',
+    },
+  },
+  guardrails: {
+    allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+  },
+  state: {
+    backendUrl: 'azblob://state',
+    passphrase: 'state-canary-passphrase-0003',
+  },
+};
+const CANARIES = [
+  'pul-canary-token-0001',
+  'azure-canary-secret-0002',
+  'state-canary-passphrase-0003',
+];
+
+const input = {
+  project: 'payments',
+  environment: 'prod',
+  roleAssignments: [
+    { role: 'Reader' },
+    { role: 'Contributor', scope: 'rg-payments' },
+  ],
+  owner: 'group:default/payments-team',
+};
+
+const outcome: ProvisionOutcome = {
+  stackName: 'acme.payments.prod-0123456789ab',
+  outputs: {
+    clientId: 'c1d2e3f4-0000-0000-0000-000000000001',
+    tenantId: TENANT,
+    subscriptionId: SUBSCRIPTION,
+    applicationObjectId: 'app-object',
+    servicePrincipalObjectId: 'sp-object',
+    issuer: 'https://api.pulumi.com/oidc',
+    audience: 'azure:acme',
+    subjects: ['pulumi:environments:org:acme:env:payments/prod'],
+    roleAssignmentIds: ['ra-1', 'ra-2'],
+    environmentRef: 'acme/payments/prod',
+    environmentYaml: 'values: {}\n',
+    escEnvironmentCreated: false,
+  },
+  changes: { created: 6, updated: 0, replaced: 0, deleted: 0, same: 0 },
+};
+
+describe('pulumi:azureOidc:provision', () => {
+  const dir = createMockDirectory();
+  const settings = readPulumiAzureOidcConfig(
+    new ConfigReader({
+      pulumiAzureOidc: { ...baseConfig, dataDirectory: dir.path },
+    }),
+  );
+  let engine: jest.Mocked<ProvisioningEngine>;
+  let logger: ReturnType<typeof recordingLogger>;
+
+  beforeEach(() => {
+    engine = {
+      stackName: jest.fn().mockReturnValue('acme.payments.prod-0123456789ab'),
+      provision: jest.fn().mockResolvedValue(outcome),
+    };
+    logger = recordingLogger();
+  });
+
+  const action = () =>
+    createPulumiAzureOidcProvisionAction({
+      settings,
+      engine,
+      redactor: new SecretRedactor(),
+    });
+  const context = (actionInput: object, extra: object = {}) => ({
+    ...createMockActionContext({
+      input: actionInput as any,
+      logger,
+      user: { ref: 'user:default/ada' },
+    }),
+    ...extra,
+  });
+
+  it('refuses bad input with every problem, before anything reaches the engine', async () => {
+    const ctx = context({
+      ...input,
+      environment: 'prod env',
+      roleAssignments: [
+        { role: 'Owner' },
+        {
+          role: 'Reader',
+          scope: '/subscriptions/99999999-2222-3333-4444-555555555555',
+        },
+      ],
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      [
+        'Cannot provision acme/payments/prod env:',
+        "environment must start with a letter or digit and contain only letters, digits, '-', '_' and '.'",
+        "roleAssignments[0].role names 'Owner', a privileged role (it can grant access to others) that this portal does not allow; it allows Reader, Contributor, Key Vault Secrets User",
+        `roleAssignments[1].scope must lie inside the subscription ${SUBSCRIPTION}`,
+      ].join('\n'),
+    );
+    expect(engine.provision).not.toHaveBeenCalled();
+    expect(ctx.output).not.toHaveBeenCalled();
+  });
+
+  it('provisions through the engine and outputs every id, the YAML and links', async () => {
+    const ctx = context(input);
+    await action().handler(ctx);
+
+    const [plan] = engine.provision.mock.calls[0];
+    expect(plan).toMatchObject({
+      environmentRef: 'acme/payments/prod',
+      subscriptionId: SUBSCRIPTION,
+      owner: 'group:default/payments-team',
+    });
+    expect(plan.application.notes).toContain('Requested by: user:default/ada.');
+    const { roleAssignmentIds, ...outputs } = outcome.outputs;
+    expect(Object.fromEntries((ctx.output as jest.Mock).mock.calls)).toEqual({
+      ...outputs,
+      stackName: outcome.stackName,
+      changes: outcome.changes,
+      pulumiCloudUrl: 'https://app.pulumi.com/acme/esc/payments/prod',
+      azurePortalUrl:
+        'https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/c1d2e3f4-0000-0000-0000-000000000001',
+      links: [
+        {
+          title: 'ESC environment acme/payments/prod',
+          url: 'https://app.pulumi.com/acme/esc/payments/prod',
+        },
+        {
+          title: 'Entra application Pulumi ESC acme/payments/prod',
+          url: 'https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/c1d2e3f4-0000-0000-0000-000000000001',
+        },
+      ],
+    });
+    expect(logger.lines).toEqual([
+      'info Provisioning the Azure identity of the ESC environment acme/payments/prod',
+      'info The Azure identity of acme/payments/prod is ready: client id c1d2e3f4-0000-0000-0000-000000000001 (6 created, 0 updated, 0 replaced, 0 deleted, 0 unchanged)',
+    ]);
+  });
+
+  it('turns engine events into log lines', async () => {
+    engine.provision.mockImplementation(async (_plan, { onEvent }) => {
+      onEvent({
+        sequence: 1,
+        timestamp: 0,
+        resOutputsEvent: {
+          metadata: {
+            op: 'create',
+            urn: 'urn:pulumi:s::esc-azure-oidc::azuread:index/application:Application::application',
+            type: 'azuread:index/application:Application',
+            provider: '',
+          },
+        },
+      });
+      onEvent({
+        sequence: 2,
+        timestamp: 0,
+        stdoutEvent: { message: 'raw output', color: 'never' },
+      });
+      return outcome;
+    });
+    await action().handler(context(input));
+    expect(logger.lines).toContain(
+      "info created: Entra application 'Pulumi ESC acme/payments/prod'",
+    );
+    expect(logger.lines.join('\n')).not.toContain('raw output');
+  });
+
+  it('runs the same program under mocks in a dry run, with no engine and no CLI', async () => {
+    const ctx = context(
+      { ...input, createEscEnvironment: true },
+      { isDryRun: true },
+    );
+    await action().handler(ctx);
+
+    expect(engine.provision).not.toHaveBeenCalled();
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    // Resources register as their inputs resolve: compare as a set.
+    expect(outputs.plannedResources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'azuread:index/application:Application',
+          name: 'application',
+        }),
+        expect.objectContaining({
+          type: 'azuread:index/servicePrincipal:ServicePrincipal',
+        }),
+        expect.objectContaining({ name: 'credential-pulumi-esc-environment' }),
+        expect.objectContaining({
+          type: 'azure-native:authorization:RoleAssignment',
+        }),
+        expect.objectContaining({
+          type: 'azure-native:authorization:RoleAssignment',
+        }),
+        expect.objectContaining({
+          type: 'pulumi:providers:pulumiservice',
+          name: 'pulumi-cloud',
+        }),
+        expect.objectContaining({
+          type: 'pulumiservice:index:Environment',
+          name: 'esc-environment',
+        }),
+      ]),
+    );
+    expect(outputs.plannedResources).toHaveLength(7);
+    expect(outputs.stackName).toBe('acme.payments.prod-0123456789ab');
+    expect(outputs.changes).toEqual({
+      created: 7,
+      updated: 0,
+      replaced: 0,
+      deleted: 0,
+      same: 0,
+    });
+    expect(outputs.azurePortalUrl).toBeUndefined();
+    expect(
+      parse(outputs.environmentYaml).values.azure.login[
+        'fn::open::azure-login'
+      ],
+    ).toEqual({
+      clientId: '<application client id>',
+      tenantId: TENANT,
+      subscriptionId: SUBSCRIPTION,
+      oidc: true,
+    });
+    expect(logger.lines).toEqual([
+      'info Dry run: 7 resources would be created for acme/payments/prod',
+    ]);
+  });
+
+  it('lets a retried task reuse the finished run', async () => {
+    const stored = new Map<string, unknown>();
+    const checkpoint = async ({
+      key,
+      fn,
+    }: {
+      key: string;
+      fn: () => Promise<any>;
+    }) => {
+      if (!stored.has(key)) stored.set(key, await fn());
+      return stored.get(key);
+    };
+    await action().handler(context(input, { checkpoint }));
+    await action().handler(context(input, { checkpoint }));
+    expect(engine.provision).toHaveBeenCalledTimes(1);
+    expect([...stored.keys()]).toEqual([
+      expect.stringMatching(/^pulumi:azureOidc:provision:[0-9a-f]{64}$/),
+    ]);
+
+    await action().handler(
+      context({ ...input, environment: 'dev' }, { checkpoint }),
+    );
+    expect(engine.provision).toHaveBeenCalledTimes(2);
+  });
+
+  it("explains a failed update with the engine's own errors", async () => {
+    engine.provision.mockImplementation(async (_plan, { onEvent }) => {
+      onEvent({
+        sequence: 1,
+        timestamp: 0,
+        diagnosticEvent: {
+          severity: 'error',
+          color: 'never',
+          message:
+            'AuthorizationFailed: the client does not have authorization to perform action Microsoft.Authorization/roleAssignments/write',
+        },
+      });
+      throw new ProvisioningFailedError(
+        'pulumi up failed',
+        'error: update failed',
+      );
+    });
+    await expect(action().handler(context(input))).rejects.toThrow(
+      'Provisioning the Azure identity of acme/payments/prod failed:\n' +
+        '- AuthorizationFailed: the client does not have authorization to perform action Microsoft.Authorization/roleAssignments/write',
+    );
+  });
+
+  it("falls back to the CLI's last words when the engine said nothing", async () => {
+    engine.provision.mockRejectedValue(
+      new ProvisioningFailedError(
+        'pulumi up failed',
+        'line 1\nerror: failed to load plugin azuread\n',
+      ),
+    );
+    await expect(action().handler(context(input))).rejects.toThrow(
+      'Provisioning the Azure identity of acme/payments/prod failed:\n- line 1\n- error: failed to load plugin azuread',
+    );
+  });
+
+  it('passes on locked stacks, cancellation and a missing CLI as they are', async () => {
+    engine.provision.mockRejectedValueOnce(
+      new StackLockedError('acme/payments/prod', 'stack'),
+    );
+    await expect(action().handler(context(input))).rejects.toThrow(
+      /^The ESC environment acme\/payments\/prod is being provisioned by another run/,
+    );
+    engine.provision.mockRejectedValueOnce(
+      new Error("The Pulumi CLI is not on the backend's PATH."),
+    );
+    await expect(action().handler(context(input))).rejects.toThrow(
+      "The Pulumi CLI is not on the backend's PATH.",
+    );
+  });
+
+  it('hands the task signal to the engine', async () => {
+    const controller = new AbortController();
+    await action().handler(context(input, { signal: controller.signal }));
+    expect(engine.provision.mock.calls[0][1].signal).toBe(controller.signal);
+  });
+});
+
+describe('secrets', () => {
+  const dir = createMockDirectory();
+
+  /** The real engine, stopped at the Automation API: what it is handed, and what it says. */
+  function engineThatEchoes(echo: 'events' | 'failure') {
+    const settings = readPulumiAzureOidcConfig(
+      new ConfigReader({
+        pulumiAzureOidc: { ...baseConfig, dataDirectory: dir.path },
+      }),
+    );
+    const redactor = new SecretRedactor(configuredSecrets(settings));
+    const envVars: Array<Record<string, string>> = [];
+    const everySecret = CANARIES.join(' ');
+    const stack: EngineStack = {
+      setAllConfig: async () => undefined,
+      up: async options => {
+        // Providers and the CLI repeating a secret, as a misconfigured one might.
+        const diagnostic = (severity: 'error' | 'warning'): EngineEvent => ({
+          sequence: 1,
+          timestamp: 0,
+          diagnosticEvent: {
+            severity,
+            color: 'never',
+            message: `auth with ${everySecret} failed`,
+          },
+        });
+        options!.onEvent!(diagnostic('warning'));
+        if (echo === 'failure') {
+          options!.onEvent!(diagnostic('error'));
+          throw new CommandError({
+            stdout: everySecret,
+            stderr: everySecret,
+            code: 1,
+            toString: () => everySecret,
+          } as any);
+        }
+        return {
+          outputs: { clientId: { value: 'client', secret: false } },
+          summary: { resourceChanges: { create: 1 } },
+        } as any;
+      },
+    };
+    const engine = new AutomationApiEngine({
+      settings,
+      redactor,
+      logger: mockServices.logger.mock(),
+      cli: {
+        get: async () => ({ command: 'pulumi' } as unknown as PulumiCommand),
+      } as PulumiCli,
+      createOrSelectStack: async (_args, options) => {
+        envVars.push(options.envVars!);
+        return stack;
+      },
+    });
+    return {
+      action: createPulumiAzureOidcProvisionAction({
+        settings,
+        engine,
+        redactor,
+      }),
+      envVars,
+    };
+  }
+
+  const leaks = (text: string) =>
+    CANARIES.filter(canary => text.includes(canary));
+
+  async function runAction(echo: 'events' | 'failure') {
+    const { action, envVars } = engineThatEchoes(echo);
+    const logger = recordingLogger();
+    const ctx = createMockActionContext({ input: input as any, logger });
+    const stored: unknown[] = [];
+    const error = await action
+      .handler({
+        ...ctx,
+        checkpoint: async ({ fn }: { fn: () => Promise<any> }) => {
+          const value = await fn();
+          stored.push(value);
+          return value;
+        },
+      } as any)
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
+    return {
+      error,
+      // The engine got every secret: the test would notice if none were passed.
+      handedToEngine: leaks(JSON.stringify(envVars)),
+      log: logger.lines.join('\n'),
+      outputs: JSON.stringify((ctx.output as jest.Mock).mock.calls),
+      checkpoints: JSON.stringify(stored),
+    };
+  }
+
+  it('reach the engine but never the log, the outputs or the checkpoint', async () => {
+    const run = await runAction('events');
+    expect(run.error).toBeUndefined();
+    expect(run.handedToEngine).toEqual(CANARIES);
+    expect(run.log).toContain('***');
+    expect(leaks(run.log)).toEqual([]);
+    expect(leaks(run.outputs)).toEqual([]);
+    expect(leaks(run.checkpoints)).toEqual([]);
+  });
+
+  it('never appear in the error of a failed update', async () => {
+    const run = await runAction('failure');
+    expect(run.handedToEngine).toEqual(CANARIES);
+    expect(run.error?.message).toMatch(
+      /^Provisioning the Azure identity of acme\/payments\/prod failed/,
+    );
+    expect(leaks(`${run.error?.message}\n${run.error?.stack}`)).toEqual([]);
+    expect(leaks(run.log)).toEqual([]);
+  });
+});

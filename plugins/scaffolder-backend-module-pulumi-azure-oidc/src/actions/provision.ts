@@ -1,0 +1,343 @@
+import { InputError } from '@backstage/errors';
+import {
+  describeProblems,
+  formatEnvironmentRef,
+  planProvisioning,
+  ProvisionPlan,
+  SUBJECT_ATTRIBUTES,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  ActionContext,
+  createTemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import { JsonObject } from '@backstage/types';
+import { createHash } from 'node:crypto';
+import { PulumiAzureOidcSettings } from '../config';
+import {
+  ProvisioningEngine,
+  ProvisioningFailedError,
+  ProvisionOutcome,
+} from '../engine/automationEngine';
+import { dryRunProgram } from '../engine/dryRun';
+import {
+  describeChanges,
+  EngineProgress,
+  resourceLabels,
+} from '../engine/progress';
+import { PULUMI_PROJECT, stackNameFor } from '../engine/stackNames';
+import { SecretRedactor } from '../secrets';
+import { examples } from './provision.examples';
+
+export const PROVISION_ACTION_ID = 'pulumi:azureOidc:provision';
+
+export interface ProvisionActionOptions {
+  settings: PulumiAzureOidcSettings;
+  engine: ProvisioningEngine;
+  redactor: SecretRedactor;
+}
+
+/**
+ * `pulumi:azureOidc:provision`: the Azure identity of one Pulumi ESC
+ * environment, trusted through OIDC, and the environment's definition.
+ */
+export function createPulumiAzureOidcProvisionAction(
+  options: ProvisionActionOptions,
+) {
+  const { settings, engine, redactor } = options;
+
+  return createTemplateAction({
+    id: PROVISION_ACTION_ID,
+    description:
+      'Provisions, through the Pulumi Automation API, the OIDC trust between Pulumi Cloud and Azure for one ESC environment: ' +
+      'an Entra application, its service principal, federated identity credentials and role assignments. ' +
+      'Returns the environment YAML and creates the environment in Pulumi Cloud when asked.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        organization: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Pulumi Cloud organization; defaults to pulumiAzureOidc.pulumiCloud.organization',
+            ),
+        project: z =>
+          z.string().describe("ESC project; 'default' is the legacy project"),
+        environment: z => z.string().describe('ESC environment name'),
+        subscriptionId: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Azure subscription; defaults to pulumiAzureOidc.azure.defaultSubscriptionId',
+            ),
+        roleAssignments: z =>
+          z
+            .array(
+              z.object({
+                role: z
+                  .string()
+                  .describe(
+                    'Role name from the catalogue, or role definition GUID',
+                  ),
+                scope: z
+                  .string()
+                  .optional()
+                  .describe(
+                    "'subscription' (default), a resource group name, or a resource id",
+                  ),
+              }),
+            )
+            .default([])
+            .describe('Roles for the environment’s identity'),
+        subjectMode: z =>
+          z
+            .enum(['environment', 'subjectAttributes'])
+            .default('environment')
+            .describe('How tokens name the environment'),
+        subjectAttributes: z =>
+          z
+            .array(z.enum(SUBJECT_ATTRIBUTES))
+            .optional()
+            .describe(
+              "The login block's subjectAttributes (subjectAttributes mode)",
+            ),
+        rootEnvironments: z =>
+          z
+            .array(z.string())
+            .optional()
+            .describe(
+              "'project/environment' refs that import this environment (with rootEnvironment.name)",
+            ),
+        includeIacSubject: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Also trust Pulumi IaC stacks that import the environment (<yaml> subject)',
+            ),
+        createEscEnvironment: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe('Create or update the environment in Pulumi Cloud'),
+        keyVault: z =>
+          z
+            .object({
+              name: z.string().describe('Key Vault name'),
+              secrets: z
+                .array(z.string())
+                .default([])
+                .describe('Secret names to read'),
+            })
+            .optional()
+            .describe(
+              'Key Vault secrets the environment reads through the same login',
+            ),
+        owner: z =>
+          z
+            .string()
+            .optional()
+            .describe('Catalog owner, recorded on the Entra application'),
+      },
+      output: {
+        clientId: z => z.string(),
+        tenantId: z => z.string(),
+        subscriptionId: z => z.string(),
+        applicationObjectId: z => z.string(),
+        servicePrincipalObjectId: z => z.string(),
+        issuer: z => z.string(),
+        audience: z => z.string(),
+        subjects: z => z.array(z.string()),
+        environmentRef: z =>
+          z.string().describe('organization/project/environment'),
+        environmentYaml: z => z.string(),
+        escEnvironmentCreated: z => z.boolean(),
+        stackName: z => z.string(),
+        changes: z =>
+          z.object({
+            created: z.number(),
+            updated: z.number(),
+            replaced: z.number(),
+            deleted: z.number(),
+            same: z.number(),
+          }),
+        pulumiCloudUrl: z => z.string(),
+        azurePortalUrl: z => z.string().optional(),
+        links: z => z.array(z.object({ title: z.string(), url: z.string() })),
+        plannedResources: z =>
+          z
+            .array(z.object({ type: z.string(), name: z.string() }))
+            .optional()
+            .describe('Dry runs only: what a first run would create'),
+      },
+    },
+
+    async handler(ctx) {
+      const requested = formatEnvironmentRef({
+        organization:
+          ctx.input.organization ?? settings.pulumiCloud.organization ?? '?',
+        project: ctx.input.project,
+        environment: ctx.input.environment,
+      });
+      const result = planProvisioning(ctx.input, {
+        defaultOrganization: settings.pulumiCloud.organization,
+        defaultSubscriptionId: settings.azure.defaultSubscriptionId,
+        issuer: settings.pulumiCloud.issuer,
+        guardrails: settings.guardrails,
+        roles: settings.roles,
+        escEnvironmentsEnabled: !!settings.pulumiCloud.accessToken,
+        requestedBy: ctx.user?.ref,
+      });
+      if (!result.plan) {
+        throw new InputError(
+          `Cannot provision ${requested}:\n${describeProblems(
+            result.problems,
+          )}`,
+        );
+      }
+      const plan = result.plan;
+      const pulumiCloudUrl = `${settings.pulumiCloud.consoleUrl}/${plan.environment.organization}/esc/${plan.environment.project}/${plan.environment.environment}`;
+
+      let outcome: ProvisionOutcome;
+      let plannedResources: Array<{ type: string; name: string }> | undefined;
+      if (ctx.isDryRun) {
+        const stackName = engine.stackName(plan);
+        const { resources, outputs } = await dryRunProgram(plan, {
+          projectName: PULUMI_PROJECT,
+          stackName: stackNameFor(plan.environment),
+          pulumiCloudApiUrl: settings.pulumiCloud.apiUrl,
+          tenantId: settings.azure.tenantId,
+        });
+        plannedResources = resources.map(({ type, name }) => ({ type, name }));
+        ctx.logger.info(
+          `Dry run: ${plannedResources.length} resources would be created for ${plan.environmentRef}`,
+        );
+        outcome = {
+          stackName,
+          outputs,
+          changes: {
+            created: resources.length,
+            updated: 0,
+            replaced: 0,
+            deleted: 0,
+            same: 0,
+          },
+        };
+      } else {
+        outcome = await provision(ctx, plan);
+      }
+
+      // Role assignment ids stay in the stack's outputs; the task needs none.
+      const { roleAssignmentIds: _, ...outputs } = outcome.outputs;
+      const azurePortalUrl = ctx.isDryRun
+        ? undefined
+        : `https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/${outputs.clientId}`;
+      const results = {
+        ...outputs,
+        stackName: outcome.stackName,
+        changes: outcome.changes,
+        pulumiCloudUrl,
+        azurePortalUrl,
+        links: [
+          {
+            title: `ESC environment ${plan.environmentRef}`,
+            url: pulumiCloudUrl,
+          },
+          ...(azurePortalUrl
+            ? [
+                {
+                  title: `Entra application ${plan.application.displayName}`,
+                  url: azurePortalUrl,
+                },
+              ]
+            : []),
+        ],
+        plannedResources,
+      };
+      for (const [name, value] of Object.entries(results)) {
+        if (value !== undefined)
+          ctx.output(name as keyof typeof results, value);
+      }
+    },
+  });
+
+  async function provision(
+    ctx: Pick<ActionContext<JsonObject>, 'logger' | 'signal' | 'checkpoint'>,
+    plan: ProvisionPlan,
+  ): Promise<ProvisionOutcome> {
+    const progress = new EngineProgress({
+      labels: resourceLabels(plan),
+      info: line => ctx.logger.info(line),
+      warn: line => ctx.logger.warn(line),
+      redact: text => redactor.redact(text),
+    });
+    ctx.logger.info(
+      `Provisioning the Azure identity of the ESC environment ${plan.environmentRef}`,
+    );
+    // A retried task reuses a finished run's result instead of running again.
+    const key = `${PROVISION_ACTION_ID}:${createHash('sha256')
+      .update(JSON.stringify(plan))
+      .digest('hex')}`;
+    const outcome = await ctx.checkpoint({
+      key,
+      fn: async () => {
+        try {
+          return await engine.provision(plan, {
+            onEvent: event => progress.handle(event),
+            signal: ctx.signal,
+          });
+        } catch (error) {
+          throw explainFailure(
+            error as Error,
+            plan,
+            progress.errors(),
+            redactor,
+          );
+        }
+      },
+    });
+    ctx.logger.info(
+      `The Azure identity of ${plan.environmentRef} is ready: client id ${
+        outcome.outputs.clientId
+      } (${describeChanges(outcome.changes)})`,
+    );
+    return outcome;
+  }
+}
+
+/** An error that says what failed and why, with no secret in it. */
+function explainFailure(
+  error: Error,
+  plan: ProvisionPlan,
+  engineErrors: string[],
+  redactor: SecretRedactor,
+): Error {
+  if (!(error instanceof ProvisioningFailedError)) {
+    return Object.assign(new Error(redactor.redact(error.message)), {
+      name: error.name,
+    });
+  }
+  // The engine's own diagnostics say why; the CLI's output is the fallback.
+  const reasons =
+    engineErrors.length > 0 ? engineErrors : lastLines(error.stderr, 5);
+  return Object.assign(
+    new Error(
+      redactor.redact(
+        `Provisioning the Azure identity of ${
+          plan.environmentRef
+        } failed:\n${reasons.map(reason => `- ${reason}`).join('\n')}`,
+      ),
+    ),
+    { name: error.name },
+  );
+}
+
+function lastLines(text: string, count: number): string[] {
+  return text
+    .split('\n')
+    .map(line => line.trim())
+    .filter(Boolean)
+    .slice(-count);
+}

@@ -1,0 +1,193 @@
+import { ConfigReader } from '@backstage/config';
+import { resolve } from 'node:path';
+import {
+  configuredSecrets,
+  readPulumiAzureOidcConfig,
+  usesPulumiCloudState,
+} from './config';
+
+const SUB = '11111111-2222-3333-4444-555555555555';
+const TENANT = '99999999-8888-7777-6666-555555555555';
+
+const read = (pulumiAzureOidc: object) =>
+  readPulumiAzureOidcConfig(new ConfigReader({ pulumiAzureOidc }));
+
+describe('readPulumiAzureOidcConfig', () => {
+  it('has embedded defaults that need no account', () => {
+    const settings = readPulumiAzureOidcConfig(new ConfigReader({}));
+    const dataDirectory = resolve('.data/pulumi-azure-oidc');
+    expect(settings).toMatchObject({
+      dataDirectory,
+      pulumiCloud: {
+        apiUrl: 'https://api.pulumi.com',
+        consoleUrl: 'https://app.pulumi.com',
+        issuer: 'https://api.pulumi.com/oidc',
+      },
+      azure: { credentials: { type: 'azureCli' } },
+      guardrails: { allowedSubscriptions: [], allowedPrivilegedRoles: [] },
+      state: { backendUrl: `file://${dataDirectory}/state` },
+      cli: { autoInstall: false },
+    });
+    expect(usesPulumiCloudState(settings)).toBe(false);
+    expect(configuredSecrets(settings)).toEqual([]);
+  });
+
+  it('reads a full production configuration', () => {
+    const settings = read({
+      dataDirectory: '/var/lib/portal',
+      pulumiCloud: {
+        organization: 'acme',
+        apiUrl: 'https://pulumi.example.com/',
+        consoleUrl: 'https://pulumi-console.example.com/',
+        accessToken: 'pul-token',
+      },
+      azure: {
+        tenantId: TENANT,
+        defaultSubscriptionId: SUB,
+        credentials: {
+          type: 'clientSecret',
+          clientId: 'client',
+          clientSecret: 'client-secret',
+        },
+      },
+      guardrails: {
+        allowedSubscriptions: [{ id: SUB, name: 'Payments' }],
+        roles: [
+          { name: 'AcrPull', id: '7f951dda-4ed3-4680-a7ca-43fe172d538d' },
+        ],
+        allowedRoles: ['Reader', 'AcrPull'],
+        allowedPrivilegedRoles: ['Owner'],
+        allowedScopePrefixes: [`/subscriptions/${SUB}/resourceGroups/rg-apps`],
+      },
+      state: {
+        backendUrl: 'https://api.pulumi.com',
+        organization: 'acme-platform',
+      },
+      cli: { root: '/opt/pulumi', autoInstall: true, version: '3.200.0' },
+    });
+    expect(settings).toMatchObject({
+      dataDirectory: '/var/lib/portal',
+      pulumiCloud: {
+        organization: 'acme',
+        issuer: 'https://pulumi.example.com/oidc',
+        consoleUrl: 'https://pulumi-console.example.com',
+      },
+      azure: {
+        tenantId: TENANT,
+        credentials: {
+          type: 'clientSecret',
+          clientId: 'client',
+          clientSecret: 'client-secret',
+        },
+      },
+      guardrails: {
+        allowedSubscriptions: [{ id: SUB, name: 'Payments' }],
+        allowedRoles: ['Reader', 'AcrPull'],
+        allowedPrivilegedRoles: ['Owner'],
+      },
+      state: {
+        backendUrl: 'https://api.pulumi.com',
+        organization: 'acme-platform',
+      },
+      cli: { root: '/opt/pulumi', autoInstall: true, version: '3.200.0' },
+    });
+    expect(settings.roles.find('acrpull')?.id).toBe(
+      '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+    );
+    expect(usesPulumiCloudState(settings)).toBe(true);
+    expect(configuredSecrets(settings).sort()).toEqual([
+      'client-secret',
+      'pul-token',
+    ]);
+  });
+
+  it('reads workload identity from the AKS environment', () => {
+    process.env.AZURE_FEDERATED_TOKEN_FILE = '/var/run/secrets/token';
+    process.env.AZURE_CLIENT_ID = 'aks-client';
+    try {
+      expect(
+        read({ azure: { credentials: { type: 'workloadIdentity' } } }).azure
+          .credentials,
+      ).toEqual({
+        type: 'workloadIdentity',
+        clientId: 'aks-client',
+        tokenFilePath: '/var/run/secrets/token',
+      });
+    } finally {
+      delete process.env.AZURE_FEDERATED_TOKEN_FILE;
+      delete process.env.AZURE_CLIENT_ID;
+    }
+  });
+
+  it.each([
+    [
+      { pulumiCloud: { apiUrl: 'http://pulumi.internal' } },
+      'pulumiAzureOidc.pulumiCloud.apiUrl: The Pulumi Cloud API URL',
+    ],
+    [
+      { azure: { tenantId: 'contoso' } },
+      'pulumiAzureOidc.azure.tenantId must be a GUID',
+    ],
+    [
+      { azure: { defaultSubscriptionId: 'payments' } },
+      'pulumiAzureOidc.azure.defaultSubscriptionId must be a GUID',
+    ],
+    [
+      { azure: { credentials: { type: 'password' } } },
+      "pulumiAzureOidc.azure.credentials.type must be one of azureCli, clientSecret, workloadIdentity, managedIdentity; got 'password'",
+    ],
+    [
+      { azure: { credentials: { type: 'clientSecret', clientId: 'x' } } },
+      "Missing required config value at 'pulumiAzureOidc.azure.credentials.clientSecret'",
+    ],
+    [
+      { azure: { credentials: { type: 'workloadIdentity', clientId: 'x' } } },
+      'pulumiAzureOidc.azure.credentials.tokenFilePath must be set when AZURE_FEDERATED_TOKEN_FILE is not',
+    ],
+    [
+      { guardrails: { allowedSubscriptions: [{ id: 'payments' }] } },
+      'pulumiAzureOidc.guardrails.allowedSubscriptions[0].id must be a GUID',
+    ],
+    [
+      { guardrails: { roles: [{ name: 'Mine', id: 'mine' }] } },
+      "pulumiAzureOidc.guardrails.roles: The role 'Mine' has the id 'mine', which is not a GUID",
+    ],
+    [
+      { guardrails: { allowedRoles: ['Wizard'] } },
+      "pulumiAzureOidc.guardrails.allowedRoles names 'Wizard', which is neither a built-in role nor one of guardrails.roles",
+    ],
+    [
+      { guardrails: { allowedPrivilegedRoles: ['Root'] } },
+      "pulumiAzureOidc.guardrails.allowedPrivilegedRoles names 'Root', which is neither a built-in role nor one of guardrails.roles",
+    ],
+    [
+      { state: { backendUrl: 'ftp://state' } },
+      'pulumiAzureOidc.state.backendUrl must be a Pulumi Cloud URL',
+    ],
+    [
+      { state: { backendUrl: 'https://api.pulumi.com' } },
+      'pulumiAzureOidc.state.backendUrl points at Pulumi Cloud, which needs pulumiAzureOidc.pulumiCloud.accessToken',
+    ],
+    [
+      { state: { backendUrl: 'azblob://state' } },
+      'pulumiAzureOidc.state.passphrase or pulumiAzureOidc.state.secretsProvider must be set for the state backend azblob://state',
+    ],
+  ])('refuses %j', (config, message) => {
+    expect(() => read(config)).toThrow(message);
+  });
+
+  it('accepts DIY cloud backends with a passphrase or a secrets provider', () => {
+    expect(
+      read({ state: { backendUrl: 's3://state', passphrase: 'p' } }).state
+        .passphrase,
+    ).toBe('p');
+    expect(
+      read({
+        state: {
+          backendUrl: 'azblob://state',
+          secretsProvider: 'azurekeyvault://kv/keys/k',
+        },
+      }).state.secretsProvider,
+    ).toBe('azurekeyvault://kv/keys/k');
+  });
+});

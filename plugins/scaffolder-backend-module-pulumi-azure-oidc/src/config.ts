@@ -1,0 +1,253 @@
+import { Config } from '@backstage/config';
+import {
+  Guardrails,
+  isGuid,
+  oidcIssuer,
+  PULUMI_CLOUD_API_URL,
+  RoleCatalogue,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** How the Pulumi engine authenticates to Azure. */
+export type AzureCredentials =
+  | { type: 'azureCli' }
+  | { type: 'clientSecret'; clientId: string; clientSecret: string }
+  | { type: 'workloadIdentity'; clientId: string; tokenFilePath: string }
+  | { type: 'managedIdentity'; clientId?: string };
+
+/** The module's settings, read and checked once at start-up. */
+export interface PulumiAzureOidcSettings {
+  pulumiCloud: {
+    organization?: string;
+    apiUrl: string;
+    consoleUrl: string;
+    /** Present when environments may be created in Pulumi Cloud. */
+    accessToken?: string;
+    issuer: string;
+  };
+  azure: {
+    tenantId?: string;
+    defaultSubscriptionId?: string;
+    credentials: AzureCredentials;
+  };
+  guardrails: Guardrails;
+  roles: RoleCatalogue;
+  state: {
+    /** `https://…` for Pulumi Cloud, or a DIY backend (`file://`, `azblob://`, `s3://`, `gs://`). */
+    backendUrl: string;
+    /** Passphrase of the passphrase secrets provider; generated for local file state when unset. */
+    passphrase?: string;
+    /** A secrets provider URL; unset: Pulumi Cloud's, or the passphrase provider on DIY backends. */
+    secretsProvider?: string;
+    /** The Pulumi Cloud organization holding the stacks (Pulumi Cloud state only). */
+    organization?: string;
+  };
+  cli: {
+    /** A Pulumi CLI installation (the directory holding `bin/pulumi`). */
+    root?: string;
+    autoInstall: boolean;
+    /** The version to install; unset: the one matching the bundled Pulumi SDK. */
+    version?: string;
+  };
+  /** Where Pulumi's workspaces, plugins, local state and installed CLI live. */
+  dataDirectory: string;
+}
+
+const KEY = 'pulumiAzureOidc';
+
+/** Reads `pulumiAzureOidc`, failing with the offending key when something is wrong. */
+export function readPulumiAzureOidcConfig(
+  rootConfig: Config,
+): PulumiAzureOidcSettings {
+  const config = rootConfig.getOptionalConfig(KEY);
+  const dataDirectory = resolve(
+    config?.getOptionalString('dataDirectory') ?? '.data/pulumi-azure-oidc',
+  );
+
+  const apiUrl =
+    config?.getOptionalString('pulumiCloud.apiUrl') ?? PULUMI_CLOUD_API_URL;
+  let issuer: string;
+  try {
+    issuer = oidcIssuer(apiUrl);
+  } catch (error) {
+    throw new Error(`${KEY}.pulumiCloud.apiUrl: ${(error as Error).message}`);
+  }
+
+  const tenantId = config?.getOptionalString('azure.tenantId');
+  if (tenantId !== undefined && !isGuid(tenantId)) {
+    throw new Error(`${KEY}.azure.tenantId must be a GUID`);
+  }
+  const defaultSubscriptionId = config?.getOptionalString(
+    'azure.defaultSubscriptionId',
+  );
+  if (defaultSubscriptionId !== undefined && !isGuid(defaultSubscriptionId)) {
+    throw new Error(`${KEY}.azure.defaultSubscriptionId must be a GUID`);
+  }
+
+  const allowedSubscriptions = (
+    config?.getOptionalConfigArray('guardrails.allowedSubscriptions') ?? []
+  ).map((entry, index) => {
+    const id = entry.getString('id');
+    if (!isGuid(id)) {
+      throw new Error(
+        `${KEY}.guardrails.allowedSubscriptions[${index}].id must be a GUID`,
+      );
+    }
+    return { id, name: entry.getOptionalString('name') };
+  });
+
+  let roles: RoleCatalogue;
+  try {
+    roles = new RoleCatalogue(
+      (config?.getOptionalConfigArray('guardrails.roles') ?? []).map(entry => ({
+        name: entry.getString('name'),
+        id: entry.getString('id'),
+        privileged: entry.getOptionalBoolean('privileged') ?? false,
+      })),
+    );
+  } catch (error) {
+    throw new Error(`${KEY}.guardrails.roles: ${(error as Error).message}`);
+  }
+  const guardrails: Guardrails = {
+    allowedSubscriptions,
+    allowedRoles: config?.getOptionalStringArray('guardrails.allowedRoles'),
+    allowedPrivilegedRoles:
+      config?.getOptionalStringArray('guardrails.allowedPrivilegedRoles') ?? [],
+    allowedScopePrefixes: config?.getOptionalStringArray(
+      'guardrails.allowedScopePrefixes',
+    ),
+  };
+  for (const key of ['allowedRoles', 'allowedPrivilegedRoles'] as const) {
+    const unknown = guardrails[key]?.find(role => !roles.find(role));
+    if (unknown) {
+      throw new Error(
+        `${KEY}.guardrails.${key} names '${unknown}', which is neither a built-in role nor one of guardrails.roles`,
+      );
+    }
+  }
+
+  const backendUrl =
+    config?.getOptionalString('state.backendUrl') ??
+    pathToFileURL(resolve(dataDirectory, 'state')).href;
+  if (!/^(https?|file|azblob|s3|gs):\/\//.test(backendUrl)) {
+    throw new Error(
+      `${KEY}.state.backendUrl must be a Pulumi Cloud URL (https://…) or a DIY backend (file://, azblob://, s3://, gs://)`,
+    );
+  }
+
+  const accessToken = config?.getOptionalString('pulumiCloud.accessToken');
+  const passphrase = config?.getOptionalString('state.passphrase');
+  const secretsProvider = config?.getOptionalString('state.secretsProvider');
+  if (/^https?:\/\//.test(backendUrl) && !accessToken) {
+    throw new Error(
+      `${KEY}.state.backendUrl points at Pulumi Cloud, which needs ${KEY}.pulumiCloud.accessToken`,
+    );
+  }
+  if (
+    /^(azblob|s3|gs):\/\//.test(backendUrl) &&
+    !passphrase &&
+    !secretsProvider
+  ) {
+    throw new Error(
+      `${KEY}.state.passphrase or ${KEY}.state.secretsProvider must be set for the state backend ${backendUrl}`,
+    );
+  }
+
+  return {
+    pulumiCloud: {
+      organization: config?.getOptionalString('pulumiCloud.organization'),
+      apiUrl,
+      consoleUrl: (
+        config?.getOptionalString('pulumiCloud.consoleUrl') ??
+        'https://app.pulumi.com'
+      ).replace(/\/+$/, ''),
+      accessToken,
+      issuer,
+    },
+    azure: {
+      tenantId,
+      defaultSubscriptionId,
+      credentials: readAzureCredentials(
+        config?.getOptionalConfig('azure.credentials'),
+      ),
+    },
+    guardrails,
+    roles,
+    state: {
+      backendUrl,
+      passphrase,
+      secretsProvider,
+      organization: config?.getOptionalString('state.organization'),
+    },
+    cli: {
+      root: config?.getOptionalString('cli.root'),
+      autoInstall: config?.getOptionalBoolean('cli.autoInstall') ?? false,
+      version: config?.getOptionalString('cli.version'),
+    },
+    dataDirectory,
+  };
+}
+
+function readAzureCredentials(config: Config | undefined): AzureCredentials {
+  const type = config?.getOptionalString('type') ?? 'azureCli';
+  const key = `${KEY}.azure.credentials`;
+  switch (type) {
+    case 'azureCli':
+      return { type };
+    case 'clientSecret':
+      return {
+        type,
+        clientId: config!.getString('clientId'),
+        clientSecret: config!.getString('clientSecret'),
+      };
+    case 'workloadIdentity': {
+      const tokenFilePath =
+        config!.getOptionalString('tokenFilePath') ??
+        process.env.AZURE_FEDERATED_TOKEN_FILE;
+      if (!tokenFilePath) {
+        throw new Error(
+          `${key}.tokenFilePath must be set when AZURE_FEDERATED_TOKEN_FILE is not`,
+        );
+      }
+      return {
+        type,
+        clientId:
+          config!.getOptionalString('clientId') ??
+          requiredEnv('AZURE_CLIENT_ID', `${key}.clientId`),
+        tokenFilePath,
+      };
+    }
+    case 'managedIdentity':
+      return { type, clientId: config!.getOptionalString('clientId') };
+    default:
+      throw new Error(
+        `${key}.type must be one of azureCli, clientSecret, workloadIdentity, managedIdentity; got '${type}'`,
+      );
+  }
+}
+
+function requiredEnv(name: string, key: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${key} must be set when ${name} is not`);
+  }
+  return value;
+}
+
+/** Whether Pulumi state lives in Pulumi Cloud (or a self-hosted Pulumi Cloud). */
+export function usesPulumiCloudState(
+  settings: PulumiAzureOidcSettings,
+): boolean {
+  return /^https?:\/\//.test(settings.state.backendUrl);
+}
+
+/** Every configured secret value, so that none is ever logged or echoed. */
+export function configuredSecrets(settings: PulumiAzureOidcSettings): string[] {
+  const credentials = settings.azure.credentials;
+  return [
+    settings.pulumiCloud.accessToken,
+    settings.state.passphrase,
+    credentials.type === 'clientSecret' ? credentials.clientSecret : undefined,
+  ].filter((secret): secret is string => !!secret);
+}

@@ -1,0 +1,365 @@
+import { ConfigReader } from '@backstage/config';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import {
+  CommandError,
+  ConcurrentUpdateError,
+  InlineProgramArgs,
+  LocalWorkspaceOptions,
+  PulumiCommand,
+  UpResult,
+} from '@pulumi/pulumi/automation';
+import { statSync } from 'node:fs';
+import { readPulumiAzureOidcConfig } from '../config';
+import { SecretRedactor } from '../secrets';
+import { SUBSCRIPTION, TENANT, testPlan } from '../testing/plans';
+import {
+  AutomationApiEngine,
+  azureCredentialEnvironment,
+  EngineStack,
+  ProvisioningCancelledError,
+  ProvisioningFailedError,
+  StackLockedError,
+} from './automationEngine';
+import { PulumiCli } from './pulumiCli';
+
+/** A CommandError as the Automation API raises it, built the way it does. */
+function commandError<T extends CommandError>(
+  ErrorClass: new (result: any) => T,
+  stderr: string,
+): T {
+  return new ErrorClass({
+    stdout: '',
+    stderr,
+    code: 255,
+    toString: () => stderr,
+  });
+}
+
+const upResult = {
+  outputs: {
+    clientId: { value: 'client-id', secret: false },
+    tenantId: { value: TENANT, secret: false },
+    environmentRef: { value: 'acme/payments/prod', secret: false },
+  },
+  summary: { resourceChanges: { create: 5, same: 1 } },
+} as unknown as Pick<UpResult, 'outputs' | 'summary'>;
+
+describe('AutomationApiEngine', () => {
+  const dir = createMockDirectory();
+  const pulumiCommand = {
+    command: '/opt/pulumi/bin/pulumi',
+  } as unknown as PulumiCommand;
+  let stack: jest.Mocked<EngineStack>;
+  let createOrSelectStack: jest.Mock<
+    Promise<EngineStack>,
+    [InlineProgramArgs, LocalWorkspaceOptions]
+  >;
+  let redactor: SecretRedactor;
+
+  beforeEach(() => {
+    dir.clear();
+    stack = {
+      setAllConfig: jest.fn().mockResolvedValue(undefined),
+      up: jest.fn().mockResolvedValue(upResult),
+    };
+    createOrSelectStack = jest.fn().mockResolvedValue(stack);
+    redactor = new SecretRedactor();
+  });
+
+  const engine = (config: object = {}) => {
+    const settings = readPulumiAzureOidcConfig(
+      new ConfigReader({
+        pulumiAzureOidc: { dataDirectory: dir.path, ...config },
+      }),
+    );
+    const cli = {
+      get: jest.fn().mockResolvedValue(pulumiCommand),
+    } as unknown as PulumiCli;
+    return new AutomationApiEngine({
+      settings,
+      cli,
+      redactor,
+      logger: mockServices.logger.mock(),
+      createOrSelectStack,
+    });
+  };
+
+  it('selects one stack per environment in the fixed project, with local state by default', async () => {
+    const plan = testPlan();
+    const outcome = await engine().provision(plan, { onEvent: jest.fn() });
+
+    const [args, options] = createOrSelectStack.mock.calls[0];
+    expect(args).toEqual({
+      stackName: expect.stringMatching(/^acme\.payments\.prod-[0-9a-f]{12}$/),
+      projectName: 'esc-azure-oidc',
+      program: expect.any(Function),
+    });
+    expect(options).toEqual({
+      workDir: `${dir.path}/workspaces/${args.stackName}`,
+      pulumiHome: `${dir.path}/pulumi-home`,
+      pulumiCommand,
+      secretsProvider: 'passphrase',
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${dir.path}/state`,
+        PULUMI_SKIP_UPDATE_CHECK: 'true',
+        PULUMI_CONFIG_PASSPHRASE: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        ARM_USE_CLI: 'true',
+      },
+    });
+    expect(stack.setAllConfig).toHaveBeenCalledWith({
+      'azure-native:subscriptionId': { value: SUBSCRIPTION },
+    });
+    expect(stack.up).toHaveBeenCalledWith({
+      color: 'never',
+      onEvent: expect.any(Function),
+      signal: undefined,
+    });
+    expect(outcome).toEqual({
+      stackName: args.stackName,
+      outputs: {
+        clientId: 'client-id',
+        tenantId: TENANT,
+        environmentRef: 'acme/payments/prod',
+      },
+      changes: { created: 5, updated: 0, replaced: 0, deleted: 0, same: 1 },
+    });
+    expect(statSync(`${dir.path}/state`).isDirectory()).toBe(true);
+  });
+
+  it('keeps the generated state passphrase private, reuses it, and never lets it out', async () => {
+    const first = engine();
+    await first.provision(testPlan(), { onEvent: jest.fn() });
+    await engine().provision(testPlan(), { onEvent: jest.fn() });
+    const [firstEnv, secondEnv] = createOrSelectStack.mock.calls.map(
+      ([, o]) => o.envVars!,
+    );
+    expect(secondEnv.PULUMI_CONFIG_PASSPHRASE).toBe(
+      firstEnv.PULUMI_CONFIG_PASSPHRASE,
+    );
+    expect(statSync(`${dir.path}/state-passphrase`).mode & 0o777).toBe(0o600);
+    expect(redactor.redact(`x ${firstEnv.PULUMI_CONFIG_PASSPHRASE} y`)).toBe(
+      'x *** y',
+    );
+  });
+
+  it('passes Pulumi Cloud state, the token and Azure credentials to the engine only', async () => {
+    const plan = testPlan();
+    const cloud = engine({
+      pulumiCloud: { accessToken: 'pul-token' },
+      azure: {
+        tenantId: TENANT,
+        credentials: {
+          type: 'clientSecret',
+          clientId: 'app',
+          clientSecret: 'client-secret',
+        },
+      },
+      state: {
+        backendUrl: 'https://api.pulumi.com',
+        organization: 'acme-platform',
+      },
+    });
+    await cloud.provision(plan, { onEvent: jest.fn() });
+
+    const [args, options] = createOrSelectStack.mock.calls[0];
+    expect(args.stackName).toMatch(
+      /^acme-platform\/esc-azure-oidc\/acme\.payments\.prod-/,
+    );
+    expect(cloud.stackName(plan)).toBe(args.stackName);
+    expect(options.secretsProvider).toBeUndefined();
+    expect(options.envVars).toEqual({
+      PULUMI_BACKEND_URL: 'https://api.pulumi.com',
+      PULUMI_SKIP_UPDATE_CHECK: 'true',
+      PULUMI_ACCESS_TOKEN: 'pul-token',
+      ARM_TENANT_ID: TENANT,
+      ARM_CLIENT_ID: 'app',
+      ARM_CLIENT_SECRET: 'client-secret',
+    });
+    // Stack config holds nothing secret.
+    expect(stack.setAllConfig).toHaveBeenCalledWith({
+      'azure-native:subscriptionId': { value: SUBSCRIPTION },
+      'azure-native:tenantId': { value: TENANT },
+      'azuread:tenantId': { value: TENANT },
+    });
+  });
+
+  it('uses a configured passphrase or secrets provider', async () => {
+    await engine({
+      state: { backendUrl: 'azblob://state', passphrase: 'pass' },
+    }).provision(testPlan(), { onEvent: jest.fn() });
+    await engine({
+      state: { backendUrl: 's3://state', secretsProvider: 'awskms://alias/k' },
+    }).provision(testPlan(), { onEvent: jest.fn() });
+    const [[, passphrase], [, kms]] = createOrSelectStack.mock.calls;
+    expect(passphrase.envVars!.PULUMI_CONFIG_PASSPHRASE).toBe('pass');
+    expect(passphrase.secretsProvider).toBe('passphrase');
+    expect(kms.envVars!.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
+    expect(kms.secretsProvider).toBe('awskms://alias/k');
+  });
+
+  it('hands engine events and the cancellation signal to the update', async () => {
+    const onEvent = jest.fn();
+    const controller = new AbortController();
+    stack.up.mockImplementation(async options => {
+      options!.onEvent!({ sequence: 1, timestamp: 0, cancelEvent: {} });
+      return upResult;
+    });
+    await engine().provision(testPlan(), {
+      onEvent,
+      signal: controller.signal,
+    });
+    expect(onEvent).toHaveBeenCalledWith({
+      sequence: 1,
+      timestamp: 0,
+      cancelEvent: {},
+    });
+    expect(stack.up.mock.calls[0][0]!.signal).toBe(controller.signal);
+  });
+
+  it('reports a locked stack by the environment it belongs to', async () => {
+    stack.up.mockRejectedValue(
+      commandError(
+        ConcurrentUpdateError,
+        'error: the stack is currently locked by 1 lock(s)',
+      ),
+    );
+    const failure = engine().provision(testPlan(), { onEvent: jest.fn() });
+    await expect(failure).rejects.toBeInstanceOf(StackLockedError);
+    await expect(failure).rejects.toThrow(
+      /^The ESC environment acme\/payments\/prod is being provisioned by another run \(Pulumi stack acme\.payments\.prod-[0-9a-f]{12} is locked\)/,
+    );
+  });
+
+  it('refuses a second run for the same environment while one is under way', async () => {
+    let finish!: () => void;
+    stack.up.mockImplementationOnce(
+      () => new Promise(resolve => (finish = () => resolve(upResult))),
+    );
+    const provisioner = engine();
+    const first = provisioner.provision(testPlan(), { onEvent: jest.fn() });
+    await new Promise(resolve => setImmediate(resolve));
+    await expect(
+      provisioner.provision(testPlan(), { onEvent: jest.fn() }),
+    ).rejects.toBeInstanceOf(StackLockedError);
+    // Another environment is not held up.
+    await expect(
+      provisioner.provision(testPlan({ environment: 'dev' }), {
+        onEvent: jest.fn(),
+      }),
+    ).resolves.toBeDefined();
+    finish();
+    await expect(first).resolves.toBeDefined();
+    await expect(
+      provisioner.provision(testPlan(), { onEvent: jest.fn() }),
+    ).resolves.toBeDefined();
+  });
+
+  it('reports cancellation, before or during the update', async () => {
+    const controller = new AbortController();
+    stack.up.mockImplementation(async () => {
+      controller.abort();
+      throw commandError(CommandError, 'error: update canceled');
+    });
+    await expect(
+      engine().provision(testPlan(), {
+        onEvent: jest.fn(),
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(new ProvisioningCancelledError('acme/payments/prod'));
+
+    createOrSelectStack.mockClear();
+    await expect(
+      engine().provision(testPlan(), {
+        onEvent: jest.fn(),
+        signal: AbortSignal.abort(),
+      }),
+    ).rejects.toBeInstanceOf(ProvisioningCancelledError);
+    expect(createOrSelectStack).not.toHaveBeenCalled();
+  });
+
+  it('keeps what the CLI said about a failed update, with secrets masked', async () => {
+    stack.up.mockRejectedValue(
+      commandError(
+        CommandError,
+        'error: ARM_CLIENT_SECRET=client-secret rejected\nerror: update failed',
+      ),
+    );
+    const failing = engine({
+      azure: {
+        tenantId: TENANT,
+        credentials: {
+          type: 'clientSecret',
+          clientId: 'app',
+          clientSecret: 'client-secret',
+        },
+      },
+    });
+    redactor.add('client-secret');
+    const error = await failing
+      .provision(testPlan(), { onEvent: jest.fn() })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ProvisioningFailedError);
+    expect(error.stderr).toBe(
+      'error: ARM_CLIENT_SECRET=*** rejected\nerror: update failed',
+    );
+  });
+
+  it('does not start the engine without a CLI', async () => {
+    const settings = readPulumiAzureOidcConfig(
+      new ConfigReader({ pulumiAzureOidc: { dataDirectory: dir.path } }),
+    );
+    const missing = new AutomationApiEngine({
+      settings,
+      cli: {
+        get: jest
+          .fn()
+          .mockRejectedValue(
+            new Error("The Pulumi CLI is not on the backend's PATH."),
+          ),
+      } as unknown as PulumiCli,
+      redactor,
+      logger: mockServices.logger.mock(),
+      createOrSelectStack,
+    });
+    await expect(
+      missing.provision(testPlan(), { onEvent: jest.fn() }),
+    ).rejects.toThrow("The Pulumi CLI is not on the backend's PATH.");
+    expect(createOrSelectStack).not.toHaveBeenCalled();
+  });
+});
+
+describe('azureCredentialEnvironment', () => {
+  it.each([
+    [{ type: 'azureCli' }, undefined, { ARM_USE_CLI: 'true' }],
+    [
+      { type: 'managedIdentity' },
+      TENANT,
+      { ARM_TENANT_ID: TENANT, ARM_USE_MSI: 'true' },
+    ],
+    [
+      { type: 'managedIdentity', clientId: 'uami' },
+      undefined,
+      { ARM_USE_MSI: 'true', ARM_CLIENT_ID: 'uami' },
+    ],
+    [
+      { type: 'workloadIdentity', clientId: 'wi', tokenFilePath: '/token' },
+      TENANT,
+      {
+        ARM_TENANT_ID: TENANT,
+        ARM_USE_OIDC: 'true',
+        ARM_CLIENT_ID: 'wi',
+        ARM_OIDC_TOKEN_FILE_PATH: '/token',
+      },
+    ],
+    [
+      { type: 'clientSecret', clientId: 'app', clientSecret: 's' },
+      TENANT,
+      { ARM_TENANT_ID: TENANT, ARM_CLIENT_ID: 'app', ARM_CLIENT_SECRET: 's' },
+    ],
+  ] as const)('maps %o', (credentials, tenantId, env) => {
+    expect(azureCredentialEnvironment(credentials, tenantId)).toEqual(env);
+  });
+});

@@ -1,0 +1,321 @@
+/**
+ * Runs the program for real, through the Pulumi Automation API: one stack per
+ * ESC environment, credentials passed to the engine in its environment only.
+ */
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ProvisionPlan } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  ConcurrentUpdateError,
+  ConfigMap,
+  EngineEvent,
+  InlineProgramArgs,
+  LocalWorkspace,
+  LocalWorkspaceOptions,
+  OutputMap,
+  UpOptions,
+  UpResult,
+} from '@pulumi/pulumi/automation';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  AzureCredentials,
+  PulumiAzureOidcSettings,
+  usesPulumiCloudState,
+} from '../config';
+import { SecretRedactor } from '../secrets';
+import { ChangeCounts, countChanges } from './progress';
+import { EscAzureOidcOutputs, escAzureOidcProgram } from './program';
+import { PulumiCli } from './pulumiCli';
+import { PULUMI_PROJECT, stackNameFor } from './stackNames';
+
+/** A JSON value, so that a task checkpoint can keep it. */
+export type ProvisionOutcome = {
+  /** The stack's name as the state backend knows it. */
+  stackName: string;
+  outputs: EscAzureOidcOutputs;
+  changes: ChangeCounts;
+};
+
+export interface ProvisionOptions {
+  onEvent(event: EngineEvent): void;
+  signal?: AbortSignal;
+}
+
+/** Runs `pulumi up` for a plan. The action only sees this. */
+export interface ProvisioningEngine {
+  /** The plan's stack, as the state backend names it. */
+  stackName(plan: ProvisionPlan): string;
+  provision(
+    plan: ProvisionPlan,
+    options: ProvisionOptions,
+  ): Promise<ProvisionOutcome>;
+}
+
+/** The part of a Pulumi stack the engine uses. */
+export interface EngineStack {
+  setAllConfig(config: ConfigMap): Promise<void>;
+  up(options?: UpOptions): Promise<Pick<UpResult, 'outputs' | 'summary'>>;
+}
+
+/** Where stacks come from; `LocalWorkspace` in production, a stand-in in tests. */
+export type CreateOrSelectStack = (
+  args: InlineProgramArgs,
+  options: LocalWorkspaceOptions,
+) => Promise<EngineStack>;
+
+/** Another run already provisions this environment. */
+export class StackLockedError extends Error {
+  name = 'StackLockedError';
+  constructor(environmentRef: string, stackName: string) {
+    super(
+      `The ESC environment ${environmentRef} is being provisioned by another run (Pulumi stack ${stackName} is locked). ` +
+        'Run the template again once it has finished. If no run is active, the lock is stale: release it with `pulumi cancel`.',
+    );
+  }
+}
+
+export class ProvisioningCancelledError extends Error {
+  name = 'ProvisioningCancelledError';
+  constructor(environmentRef: string) {
+    super(
+      `Provisioning of ${environmentRef} was cancelled. Resources created so far are kept in its stack; running the template again completes them.`,
+    );
+  }
+}
+
+export class ProvisioningFailedError extends Error {
+  name = 'ProvisioningFailedError';
+  constructor(message: string, readonly stderr: string) {
+    super(message);
+  }
+}
+
+export interface AutomationEngineOptions {
+  settings: PulumiAzureOidcSettings;
+  cli: PulumiCli;
+  redactor: SecretRedactor;
+  logger: LoggerService;
+  createOrSelectStack?: CreateOrSelectStack;
+}
+
+export class AutomationApiEngine implements ProvisioningEngine {
+  private readonly running = new Set<string>();
+  private readonly createOrSelectStack: CreateOrSelectStack;
+
+  constructor(private readonly options: AutomationEngineOptions) {
+    this.createOrSelectStack =
+      options.createOrSelectStack ??
+      ((args, workspaceOptions) =>
+        LocalWorkspace.createOrSelectStack(args, workspaceOptions));
+  }
+
+  async provision(
+    plan: ProvisionPlan,
+    options: ProvisionOptions,
+  ): Promise<ProvisionOutcome> {
+    const { settings } = this.options;
+    const stackName = this.stackName(plan);
+    // Two runs in this backend would only meet at the state lock; fail as early.
+    if (this.running.has(stackName)) {
+      throw new StackLockedError(plan.environmentRef, stackName);
+    }
+    this.running.add(stackName);
+    try {
+      if (options.signal?.aborted) {
+        throw new ProvisioningCancelledError(plan.environmentRef);
+      }
+      const pulumiCommand = await this.options.cli.get();
+      const workDir = join(
+        settings.dataDirectory,
+        'workspaces',
+        stackNameFor(plan.environment),
+      );
+      await mkdir(workDir, { recursive: true });
+      if (settings.state.backendUrl.startsWith('file://')) {
+        await mkdir(fileURLToPath(settings.state.backendUrl), {
+          recursive: true,
+        });
+      }
+
+      const stack = await this.createOrSelectStack(
+        {
+          stackName,
+          projectName: PULUMI_PROJECT,
+          program: escAzureOidcProgram(plan, {
+            pulumiCloudApiUrl: settings.pulumiCloud.apiUrl,
+          }),
+        },
+        {
+          workDir,
+          pulumiHome: join(settings.dataDirectory, 'pulumi-home'),
+          pulumiCommand,
+          secretsProvider: this.secretsProvider(),
+          envVars: await this.engineEnvironment(),
+        },
+      );
+      await stack.setAllConfig(this.providerConfig(plan));
+
+      let result: Pick<UpResult, 'outputs' | 'summary'>;
+      try {
+        result = await stack.up({
+          color: 'never',
+          onEvent: options.onEvent,
+          signal: options.signal,
+        });
+      } catch (error) {
+        if (options.signal?.aborted) {
+          throw new ProvisioningCancelledError(plan.environmentRef);
+        }
+        if (error instanceof ConcurrentUpdateError) {
+          throw new StackLockedError(plan.environmentRef, stackName);
+        }
+        const stderr = (error as { commandResult?: { stderr?: string } })
+          .commandResult?.stderr;
+        throw new ProvisioningFailedError(
+          `pulumi up failed for stack ${stackName}`,
+          this.options.redactor.redact(stderr ?? String(error)),
+        );
+      }
+      return {
+        stackName,
+        outputs: plainOutputs(result.outputs) as unknown as EscAzureOidcOutputs,
+        changes: countChanges(result.summary.resourceChanges),
+      };
+    } finally {
+      this.running.delete(stackName);
+    }
+  }
+
+  /** `org/project/stack` on Pulumi Cloud; the bare name on DIY backends. */
+  stackName(plan: ProvisionPlan): string {
+    const { settings } = this.options;
+    const stack = stackNameFor(plan.environment);
+    if (!usesPulumiCloudState(settings)) {
+      return stack;
+    }
+    const organization =
+      settings.state.organization ?? plan.environment.organization;
+    return `${organization}/${PULUMI_PROJECT}/${stack}`;
+  }
+
+  private secretsProvider(): string | undefined {
+    const { state } = this.options.settings;
+    if (state.secretsProvider) return state.secretsProvider;
+    return usesPulumiCloudState(this.options.settings)
+      ? undefined
+      : 'passphrase';
+  }
+
+  /**
+   * Everything secret reaches the engine here, as environment variables of
+   * the CLI and the provider plugins it starts; never as stack config.
+   */
+  private async engineEnvironment(): Promise<Record<string, string>> {
+    const { settings } = this.options;
+    const env: Record<string, string> = {
+      PULUMI_BACKEND_URL: settings.state.backendUrl,
+      PULUMI_SKIP_UPDATE_CHECK: 'true',
+      ...azureCredentialEnvironment(
+        settings.azure.credentials,
+        settings.azure.tenantId,
+      ),
+    };
+    if (settings.pulumiCloud.accessToken) {
+      env.PULUMI_ACCESS_TOKEN = settings.pulumiCloud.accessToken;
+    }
+    if (this.secretsProvider() === 'passphrase') {
+      env.PULUMI_CONFIG_PASSPHRASE = await this.statePassphrase();
+    }
+    return env;
+  }
+
+  /**
+   * The configured passphrase or, for local file state, one generated on
+   * first use and kept beside the state, readable by this user only.
+   */
+  private async statePassphrase(): Promise<string> {
+    const { state, dataDirectory } = this.options.settings;
+    const passphrase =
+      state.passphrase ?? (await this.localStatePassphrase(dataDirectory));
+    this.options.redactor.add(passphrase);
+    return passphrase;
+  }
+
+  private async localStatePassphrase(dataDirectory: string): Promise<string> {
+    const file = join(dataDirectory, 'state-passphrase');
+    const read = () => readFile(file, 'utf8').then(text => text.trim());
+    try {
+      return await read();
+    } catch {
+      const generated = randomBytes(32).toString('base64url');
+      try {
+        await writeFile(file, generated, { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        // Another run created it first: use theirs.
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return read();
+        throw error;
+      }
+      this.options.logger.info(
+        `Generated a passphrase for the local Pulumi state in ${file}`,
+      );
+      return generated;
+    }
+  }
+
+  /** Non-secret provider settings, visible in the stack's config. */
+  private providerConfig(plan: ProvisionPlan): ConfigMap {
+    const config: ConfigMap = {
+      'azure-native:subscriptionId': { value: plan.subscriptionId },
+    };
+    const tenantId = this.options.settings.azure.tenantId;
+    if (tenantId) {
+      config['azure-native:tenantId'] = { value: tenantId };
+      config['azuread:tenantId'] = { value: tenantId };
+    }
+    return config;
+  }
+}
+
+/** The `ARM_*` variables both Azure providers read. */
+export function azureCredentialEnvironment(
+  credentials: AzureCredentials,
+  tenantId: string | undefined,
+): Record<string, string> {
+  const env: Record<string, string> = tenantId
+    ? { ARM_TENANT_ID: tenantId }
+    : {};
+  switch (credentials.type) {
+    case 'clientSecret':
+      return {
+        ...env,
+        ARM_CLIENT_ID: credentials.clientId,
+        ARM_CLIENT_SECRET: credentials.clientSecret,
+      };
+    case 'workloadIdentity':
+      return {
+        ...env,
+        ARM_USE_OIDC: 'true',
+        ARM_CLIENT_ID: credentials.clientId,
+        ARM_OIDC_TOKEN_FILE_PATH: credentials.tokenFilePath,
+      };
+    case 'managedIdentity':
+      return {
+        ...env,
+        ARM_USE_MSI: 'true',
+        ...(credentials.clientId
+          ? { ARM_CLIENT_ID: credentials.clientId }
+          : {}),
+      };
+    default:
+      // The ambient `az login` of the backend's user.
+      return { ...env, ARM_USE_CLI: 'true' };
+  }
+}
+
+function plainOutputs(outputs: OutputMap): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, output]) => [key, output.value]),
+  );
+}

@@ -1,0 +1,209 @@
+import { parse } from 'yaml';
+import { SUBSCRIPTION, TENANT, testPlan } from '../testing/plans';
+import { dryRunProgram, PLACEHOLDERS } from './dryRun';
+
+const options = {
+  projectName: 'esc-azure-oidc',
+  stackName: 'test',
+  pulumiCloudApiUrl: 'https://api.pulumi.com',
+  tenantId: TENANT,
+};
+
+describe('the Pulumi program, under mocks', () => {
+  it('builds the application, its service principal, the credential and the roles', async () => {
+    const plan = testPlan({
+      roleAssignments: [
+        { role: 'Reader' },
+        { role: 'Contributor', scope: 'rg-payments' },
+      ],
+    });
+    const { resources } = await dryRunProgram(plan, options);
+
+    // Resources register as their inputs resolve: compare as a set.
+    const byName = (a: string[], b: string[]) => a[1].localeCompare(b[1]);
+    expect(resources.map(r => [r.type, r.name]).sort(byName)).toEqual(
+      [
+        ['azuread:index/application:Application', 'application'],
+        [
+          'azuread:index/servicePrincipal:ServicePrincipal',
+          'service-principal',
+        ],
+        [
+          'azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential',
+          'credential-pulumi-esc-environment',
+        ],
+        [
+          'azure-native:authorization:RoleAssignment',
+          plan.roleAssignments[0].logicalName,
+        ],
+        [
+          'azure-native:authorization:RoleAssignment',
+          plan.roleAssignments[1].logicalName,
+        ],
+      ].sort(byName),
+    );
+
+    const named = (name: string) => resources.find(r => r.name === name)!;
+    const application = named('application');
+    const servicePrincipal = named('service-principal');
+    const credential = named('credential-pulumi-esc-environment');
+    const reader = named(plan.roleAssignments[0].logicalName);
+    const contributor = named(plan.roleAssignments[1].logicalName);
+    expect(application.inputs).toMatchObject({
+      displayName: 'Pulumi ESC acme/payments/prod',
+      signInAudience: 'AzureADMyOrg',
+      preventDuplicateNames: true,
+      tags: ['pulumi-esc-oidc', 'backstage-owner:group:default/payments-team'],
+    });
+    expect(application.inputs.notes).toContain(
+      'Requested by: user:default/ada.',
+    );
+    expect(servicePrincipal.inputs).toMatchObject({
+      clientId: PLACEHOLDERS.clientId,
+    });
+    expect(credential.inputs).toEqual({
+      applicationId: `/applications/${PLACEHOLDERS.applicationObjectId}`,
+      displayName: 'pulumi-esc-environment',
+      description: 'Pulumi ESC environment acme/payments/prod',
+      issuer: 'https://api.pulumi.com/oidc',
+      audiences: ['azure:acme'],
+      subject: 'pulumi:environments:org:acme:env:payments/prod',
+    });
+    expect(reader.inputs).toEqual({
+      principalId: PLACEHOLDERS.servicePrincipalObjectId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+      scope: `/subscriptions/${SUBSCRIPTION}`,
+      description: 'Reader for the Pulumi ESC environment acme/payments/prod',
+    });
+    expect(contributor.inputs).toMatchObject({
+      principalId: PLACEHOLDERS.servicePrincipalObjectId,
+      roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`,
+      scope: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
+    });
+  });
+
+  it('uses the bare organization as audience and no project in the default project', async () => {
+    const { resources } = await dryRunProgram(
+      testPlan({ project: 'default' }),
+      options,
+    );
+    const credential = resources.find(
+      r => r.name === 'credential-pulumi-esc-environment',
+    )!;
+    expect(credential.inputs).toMatchObject({
+      audiences: ['acme'],
+      subject: 'pulumi:environments:org:acme:env:prod',
+    });
+  });
+
+  it('adds the <yaml> and root-environment credentials in subjectAttributes mode', async () => {
+    const plan = testPlan({
+      subjectMode: 'subjectAttributes',
+      subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
+      rootEnvironments: ['apps/web'],
+      includeIacSubject: true,
+    });
+    const { resources, outputs } = await dryRunProgram(plan, options);
+    const credentials = resources.filter(r => r.name.startsWith('credential-'));
+    expect(credentials.map(c => c.inputs.subject)).toEqual([
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:payments/prod',
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:apps/web',
+      'pulumi:environments:org:acme:env:<yaml>',
+    ]);
+    expect(
+      credentials.every(
+        c => (c.inputs.audiences as string[])[0] === 'azure:acme',
+      ),
+    ).toBe(true);
+    expect(outputs.subjects).toEqual(credentials.map(c => c.inputs.subject));
+    expect(
+      parse(outputs.environmentYaml).values.azure.login['fn::open::azure-login']
+        .subjectAttributes,
+    ).toEqual(['currentEnvironment.name', 'rootEnvironment.name']);
+  });
+
+  it('exports every id and the rendered environment', async () => {
+    const plan = testPlan({
+      keyVault: { name: 'kv-payments', secrets: ['db-password'] },
+    });
+    const { outputs } = await dryRunProgram(plan, options);
+    expect(outputs).toEqual({
+      clientId: PLACEHOLDERS.clientId,
+      tenantId: TENANT,
+      subscriptionId: SUBSCRIPTION,
+      applicationObjectId: PLACEHOLDERS.applicationObjectId,
+      servicePrincipalObjectId: PLACEHOLDERS.servicePrincipalObjectId,
+      issuer: 'https://api.pulumi.com/oidc',
+      audience: 'azure:acme',
+      subjects: ['pulumi:environments:org:acme:env:payments/prod'],
+      roleAssignmentIds: [
+        `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/${PLACEHOLDERS.roleAssignmentName}`,
+      ],
+      environmentRef: 'acme/payments/prod',
+      environmentYaml: expect.any(String),
+      escEnvironmentCreated: false,
+    });
+    const login = parse(outputs.environmentYaml).values.azure;
+    expect(login.login['fn::open::azure-login']).toEqual({
+      clientId: PLACEHOLDERS.clientId,
+      tenantId: TENANT,
+      subscriptionId: SUBSCRIPTION,
+      oidc: true,
+    });
+    expect(login.secrets['fn::open::azure-secrets'].vault).toBe('kv-payments');
+  });
+
+  it('creates the ESC environment in Pulumi Cloud only when asked, after the trust', async () => {
+    const without = await dryRunProgram(testPlan(), options);
+    expect(
+      without.resources.some(r => r.type === 'pulumiservice:index:Environment'),
+    ).toBe(false);
+
+    const plan = testPlan({
+      createEscEnvironment: true,
+      roleAssignments: [
+        { role: 'Reader' },
+        { role: 'Contributor', scope: 'rg' },
+      ],
+    });
+    const { resources, outputs } = await dryRunProgram(plan, {
+      ...options,
+      pulumiCloudApiUrl: 'https://pulumi.example.com',
+    });
+    const provider = resources.find(
+      r => r.type === 'pulumi:providers:pulumiservice',
+    )!;
+    expect(provider.inputs).toMatchObject({
+      apiUrl: 'https://pulumi.example.com',
+    });
+    // It waits for the trust, so its first revision can already log in.
+    const environment = resources[resources.length - 1];
+    expect(environment.type).toBe('pulumiservice:index:Environment');
+    expect(environment.name).toBe('esc-environment');
+    expect(environment.inputs).toMatchObject({
+      organization: 'acme',
+      project: 'payments',
+      name: 'prod',
+    });
+    const asset = environment.inputs.yaml as { text: Promise<string> };
+    expect(await asset.text).toBe(outputs.environmentYaml);
+    expect(outputs.escEnvironmentCreated).toBe(true);
+  });
+
+  it('keeps every logical name when run twice, and changes only role names with roles', async () => {
+    const names = async (roles: Array<{ role: string; scope?: string }>) =>
+      (
+        await dryRunProgram(testPlan({ roleAssignments: roles }), options)
+      ).resources.map(r => r.name);
+    const first = await names([{ role: 'Reader' }]);
+    expect(await names([{ role: 'Reader' }])).toEqual(first);
+
+    const changed = await names([
+      { role: 'Reader' },
+      { role: 'Contributor', scope: 'rg' },
+    ]);
+    expect(changed.slice(0, first.length)).toEqual(first);
+    expect(changed).toHaveLength(first.length + 1);
+  });
+});

@@ -1,0 +1,43 @@
+import {
+  PlanContext,
+  planProvisioning,
+  ProvisionPlan,
+  ProvisionRequest,
+  RoleCatalogue,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+
+export const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
+export const TENANT = '99999999-8888-7777-6666-555555555555';
+
+export const planContext: PlanContext = {
+  defaultOrganization: 'acme',
+  defaultSubscriptionId: SUBSCRIPTION,
+  issuer: 'https://api.pulumi.com/oidc',
+  guardrails: {
+    allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+    allowedPrivilegedRoles: [],
+  },
+  roles: new RoleCatalogue(),
+  escEnvironmentsEnabled: true,
+  requestedBy: 'user:default/ada',
+};
+
+/** A valid plan for acme/payments/prod, with the given changes to the request. */
+export function testPlan(
+  overrides: Partial<ProvisionRequest> = {},
+): ProvisionPlan {
+  const result = planProvisioning(
+    {
+      project: 'payments',
+      environment: 'prod',
+      roleAssignments: [{ role: 'Reader' }],
+      owner: 'group:default/payments-team',
+      ...overrides,
+    },
+    planContext,
+  );
+  if (!result.plan) {
+    throw new Error(`test plan is invalid: ${JSON.stringify(result.problems)}`);
+  }
+  return result.plan;
+}
