@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 
 /**
  * Browser tests drive the system's Chromium (Debian: `apt install chromium`);
@@ -12,6 +14,8 @@ if (!existsSync(chromiumPath)) {
       'or point CHROMIUM_PATH at a Chromium or Chrome binary.',
   );
 }
+
+const stateDirectory = mkdtempSync(join(tmpdir(), 'portal-e2e-'));
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -26,8 +30,9 @@ export default defineConfig({
   ],
   outputDir: 'node_modules/.cache/e2e-test-results',
 
-  // The portal exactly as `yarn start` runs it, with throw-away state so a run
-  // never sees entities or tasks from an earlier one.
+  // The portal exactly as `yarn start` runs it on its embedded defaults,
+  // with throw-away state so a run never sees entities or tasks from an
+  // earlier one, and without a Pulumi CLI, as on a fresh machine.
   webServer: {
     command: 'yarn start',
     url: 'http://localhost:3000',
@@ -35,6 +40,14 @@ export default defineConfig({
     timeout: 240_000,
     env: {
       APP_CONFIG_backend_database_connection: '":memory:"',
+      APP_CONFIG_pulumiAzureOidc_dataDirectory: JSON.stringify(stateDirectory),
+      APP_CONFIG_pulumiAzureOidc_localCatalog_directory: JSON.stringify(
+        join(stateDirectory, 'catalog'),
+      ),
+      PATH: (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(directory => !existsSync(join(directory, 'pulumi')))
+        .join(delimiter),
     },
   },
 

@@ -1,122 +1,44 @@
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { userInfoServiceFactory } from '@backstage/backend-defaults/userInfo';
-import {
-  createMockDirectory,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { readFileSync } from 'node:fs';
+import { createMockDirectory } from '@backstage/backend-test-utils';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
 import { apiFeatures } from './features';
-
-// The backend runs from packages/backend, which the catalog locations in
-// app-config.yaml are relative to; the test resolves them the same way.
-const backendDir = resolve(__dirname, '..');
-const repoConfig = parse(
-  readFileSync(resolve(backendDir, '../../app-config.yaml'), 'utf8'),
-);
-const catalogLocations = repoConfig.catalog.locations.map(
-  (location: { target: string }) => ({
-    ...location,
-    target: resolve(backendDir, location.target),
-  }),
-);
-
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('gave up waiting');
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
+import {
+  backendDir,
+  eventually,
+  repositoryConfig,
+  startPortalBackend,
+  withGuestOutsideDevelopment,
+} from './__testUtils__/portalBackend';
 
 describe('the portal backend', () => {
   const dataDirectory = createMockDirectory();
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
-  let baseUrl: string;
-  let guestToken: string;
+  let portal: Awaited<ReturnType<typeof startPortalBackend>>;
 
-  async function call(method: string, path: string) {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${guestToken}` },
-    });
-    return { status: response.status, body: await response.text() };
-  }
-
-  async function getJson(path: string) {
-    const { status, body } = await call('GET', path);
-    if (status !== 200)
-      throw new Error(`GET ${path} answered ${status}: ${body}`);
-    return JSON.parse(body);
-  }
-
-  async function findEntity(kind: string, name: string) {
-    return eventually(async () => {
-      const entities = await getJson(
+  const findEntity = (kind: string, name: string) =>
+    eventually(async () => {
+      const entities = await portal.getJson(
         `/api/catalog/entities?filter=kind=${kind}`,
       );
       return entities.find((e: any) => e.metadata.name === name);
     });
-  }
 
   beforeAll(async () => {
-    backend = await startTestBackend({
-      features: [
-        ...apiFeatures,
-        // Real authentication, so the guest token and the permission round
-        // trips are the ones a browser session goes through.
-        authServiceFactory,
-        httpAuthServiceFactory,
-        userInfoServiceFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            ...repoConfig,
-            auth: {
-              providers: {
-                guest: {
-                  ...repoConfig.auth.providers.guest,
-                  // Jest runs with NODE_ENV=test.
-                  dangerouslyAllowOutsideDevelopment: true,
-                },
-              },
-            },
-            catalog: { ...repoConfig.catalog, locations: catalogLocations },
-            pulumiAzureOidc: {
-              ...repoConfig.pulumiAzureOidc,
-              dataDirectory: dataDirectory.path,
-            },
-          },
-        }),
-      ],
-    });
-    baseUrl = `http://localhost:${backend.server.port()}`;
-
-    // The catalog must know the guest user before the guest can sign in.
-    await eventually(async () => {
-      const response = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      });
-      if (!response.ok) return undefined;
-      const session = await response.json();
-      if (session.backstageIdentity.identity.ownershipEntityRefs.length < 2) {
-        return undefined;
-      }
-      guestToken = session.backstageIdentity.token;
-      return session;
-    });
+    const config = repositoryConfig();
+    portal = await startPortalBackend(
+      apiFeatures,
+      withGuestOutsideDevelopment({
+        ...config,
+        pulumiAzureOidc: {
+          ...config.pulumiAzureOidc,
+          dataDirectory: dataDirectory.path,
+        },
+      }),
+    );
   });
 
-  afterAll(() => backend.stop());
+  afterAll(() => portal.stop());
 
   it('signs the guest in as the example user, with group ownership', async () => {
-    const { status, body } = await call('GET', '/api/auth/v1/userinfo');
-    expect(status).toBe(200);
-    expect(JSON.parse(body)).toMatchObject({
+    expect(await portal.getJson('/api/auth/v1/userinfo')).toMatchObject({
       claims: {
         sub: 'user:default/guest',
         ent: expect.arrayContaining(['group:default/payments-team']),
@@ -125,15 +47,18 @@ describe('the portal backend', () => {
   });
 
   it('lists the scaffolder actions: ours, built-in ones and publishers', async () => {
-    const actions: Array<{ id: string }> = await getJson(
+    const actions: Array<{ id: string }> = await portal.getJson(
       '/api/scaffolder/v2/actions',
     );
     expect(actions.map(a => a.id)).toEqual(
       expect.arrayContaining([
         'pulumi:azureOidc:provision',
+        'pulumi:azureOidc:writeCatalogInfo',
+        'pulumi:azureOidc:publishLocal',
+        'pulumi:azureOidc:registerLocal',
         'catalog:register',
-        'publish:github',
-        'publish:azure',
+        'publish:github:pull-request',
+        'azure:repository:push',
       ]),
     );
   });
@@ -153,14 +78,14 @@ describe('the portal backend', () => {
 
   it('lets only owners unregister an entity', async () => {
     const template = await findEntity('Template', 'azure-esc-environment');
-    const refused = await call(
+    const refused = await portal.call(
       'DELETE',
       `/api/catalog/entities/by-uid/${template.metadata.uid}`,
     );
     expect(refused.status).toBe(403);
 
     const system = await findEntity('System', 'payments');
-    const allowed = await call(
+    const allowed = await portal.call(
       'DELETE',
       `/api/catalog/entities/by-uid/${system.metadata.uid}`,
     );

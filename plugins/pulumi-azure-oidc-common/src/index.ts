@@ -11,3 +11,5 @@ export * from './scopes';
 export * from './guardrails';
 export * from './environmentYaml';
 export * from './plan';
+export * from './catalogEntity';
+export * from './options';

@@ -2,7 +2,7 @@
  * Turns a developer's request into the complete provisioning plan, or into
  * every problem with it, before anything reaches a cloud.
  */
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { toEntityRef } from './catalogEntity';
 import { KeyVaultSecrets } from './environmentYaml';
 import {
   checkScopeAllowed,
@@ -191,21 +191,12 @@ export function planProvisioning(
     );
   }
 
-  let owner: string | undefined;
-  if (request.owner) {
-    try {
-      owner = stringifyEntityRef(
-        parseEntityRef(request.owner, {
-          defaultKind: 'group',
-          defaultNamespace: 'default',
-        }),
-      );
-    } catch {
-      report(
-        'owner',
-        "must be a catalog entity reference such as 'group:default/my-team'",
-      );
-    }
+  const owner = request.owner ? toEntityRef(request.owner, 'group') : undefined;
+  if (request.owner && !owner) {
+    report(
+      'owner',
+      "must be a catalog entity reference such as 'group:default/my-team'",
+    );
   }
 
   if (problems.length > 0) {

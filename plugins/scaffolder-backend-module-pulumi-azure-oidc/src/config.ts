@@ -1,7 +1,9 @@
 import { Config } from '@backstage/config';
 import {
+  DEFAULT_DATA_DIRECTORY,
   Guardrails,
   isGuid,
+  localCatalogDirectorySetting,
   oidcIssuer,
   PULUMI_CLOUD_API_URL,
   RoleCatalogue,
@@ -52,6 +54,8 @@ export interface PulumiAzureOidcSettings {
   };
   /** Where Pulumi's workspaces, plugins, local state and installed CLI live. */
   dataDirectory: string;
+  /** Where environments' entity files go on portals without a git host. */
+  localCatalogDirectory: string;
 }
 
 const KEY = 'pulumiAzureOidc';
@@ -62,7 +66,7 @@ export function readPulumiAzureOidcConfig(
 ): PulumiAzureOidcSettings {
   const config = rootConfig.getOptionalConfig(KEY);
   const dataDirectory = resolve(
-    config?.getOptionalString('dataDirectory') ?? '.data/pulumi-azure-oidc',
+    config?.getOptionalString('dataDirectory') ?? DEFAULT_DATA_DIRECTORY,
   );
 
   const apiUrl =
@@ -186,6 +190,7 @@ export function readPulumiAzureOidcConfig(
       version: config?.getOptionalString('cli.version'),
     },
     dataDirectory,
+    localCatalogDirectory: resolve(localCatalogDirectorySetting(rootConfig)),
   };
 }
 

@@ -1,15 +1,11 @@
 /**
  * Scaffolder actions that give a Pulumi ESC environment an Azure identity
- * trusted through OIDC.
+ * trusted through OIDC, and register the environment in the catalog.
  *
  * @packageDocumentation
  */
 export { default } from './module';
-export {
-  createPulumiAzureOidcProvisionAction,
-  PROVISION_ACTION_ID,
-  type ProvisionActionOptions,
-} from './actions/provision';
+export * from './actions';
 export {
   readPulumiAzureOidcConfig,
   type AzureCredentials,

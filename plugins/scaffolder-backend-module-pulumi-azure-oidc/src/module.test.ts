@@ -37,6 +37,95 @@ describe('the scaffolder module', () => {
       'owner',
     ]);
     expect(action.examples).toHaveLength(3);
+    expect(response.body.map((a: { id: string }) => a.id)).toEqual(
+      expect.arrayContaining([
+        'pulumi:azureOidc:writeCatalogInfo',
+        'pulumi:azureOidc:publishLocal',
+        'pulumi:azureOidc:registerLocal',
+      ]),
+    );
+  });
+
+  it("tells the portal's forms what the guardrails allow, and nothing secret", async () => {
+    const { server } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        pulumiAzureOidcModule,
+        mockServices.rootConfig.factory({
+          data: {
+            pulumiAzureOidc: {
+              pulumiCloud: {
+                organization: 'acme',
+                accessToken: 'pul-secret-token',
+              },
+              azure: {
+                tenantId: '99999999-8888-7777-6666-555555555555',
+                defaultSubscriptionId: '11111111-2222-3333-4444-555555555555',
+                credentials: {
+                  type: 'clientSecret',
+                  clientId: 'app',
+                  clientSecret: 'azure-secret',
+                },
+              },
+              guardrails: {
+                allowedSubscriptions: [
+                  {
+                    id: '11111111-2222-3333-4444-555555555555',
+                    name: 'Payments',
+                  },
+                ],
+                roles: [
+                  {
+                    name: 'AcrPull',
+                    id: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+                  },
+                ],
+                allowedScopePrefixes: [
+                  '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apps',
+                ],
+              },
+              state: { backendUrl: 's3://state', passphrase: 'state-secret' },
+            },
+          },
+        }),
+      ],
+    });
+    const response = await request(server).get(
+      '/api/scaffolder/pulumi-azure-oidc/options',
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      organization: 'acme',
+      defaultSubscriptionId: '11111111-2222-3333-4444-555555555555',
+      guardrails: {
+        allowedSubscriptions: [
+          { id: '11111111-2222-3333-4444-555555555555', name: 'Payments' },
+        ],
+        allowedPrivilegedRoles: [],
+        allowedScopePrefixes: [
+          '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apps',
+        ],
+      },
+      roles: expect.arrayContaining([
+        {
+          name: 'Reader',
+          id: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+          privileged: false,
+        },
+        {
+          name: 'Owner',
+          id: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+          privileged: true,
+        },
+        {
+          name: 'AcrPull',
+          id: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+          privileged: false,
+        },
+      ]),
+      escEnvironmentsEnabled: true,
+    });
+    expect(JSON.stringify(response.body)).not.toMatch(/secret/);
   });
 
   it('refuses to start with a broken configuration, naming the key', async () => {

@@ -2,12 +2,14 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { join } from 'node:path';
-import { createPulumiAzureOidcProvisionAction } from './actions/provision';
+import { createPulumiAzureOidcActions } from './actions';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import { AutomationApiEngine } from './engine/automationEngine';
 import { PulumiCli } from './engine/pulumiCli';
+import { createOptionsRouter } from './router';
 import { SecretRedactor } from './secrets';
 
 /** Registers the Pulumi ESC ⇄ Azure OIDC actions with the scaffolder. */
@@ -20,8 +22,10 @@ export default createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger }) {
+      async init({ scaffolder, config, logger, httpRouter, catalog }) {
         const settings = readPulumiAzureOidcConfig(config);
         const redactor = new SecretRedactor(configuredSecrets(settings));
         const cli = new PulumiCli({
@@ -36,8 +40,14 @@ export default createBackendModule({
           logger,
         });
         scaffolder.addActions(
-          createPulumiAzureOidcProvisionAction({ settings, engine, redactor }),
+          ...createPulumiAzureOidcActions({
+            settings,
+            engine,
+            redactor,
+            catalog,
+          }),
         );
+        httpRouter.use(createOptionsRouter(settings));
       },
     });
   },

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { readPulumiAzureOidcConfig } from '../config';
 import { ProvisioningEngine } from '../engine/automationEngine';
 import { SecretRedactor } from '../secrets';
-import { SUBSCRIPTION } from '../testing/plans';
+import { SUBSCRIPTION } from '../__testUtils__/plans';
 import {
   createPulumiAzureOidcProvisionAction,
   PROVISION_ACTION_ID,

@@ -22,7 +22,7 @@ import {
 } from '../engine/automationEngine';
 import { PulumiCli } from '../engine/pulumiCli';
 import { SecretRedactor } from '../secrets';
-import { SUBSCRIPTION, TENANT } from '../testing/plans';
+import { SUBSCRIPTION, TENANT } from '../__testUtils__/plans';
 import { createPulumiAzureOidcProvisionAction } from './provision';
 
 /** Everything written to a task log, as text. */
@@ -278,9 +278,21 @@ describe('pulumi:azureOidc:provision', () => {
       subscriptionId: SUBSCRIPTION,
       oidc: true,
     });
-    expect(logger.lines).toEqual([
+    expect(logger.lines).toEqual(
+      expect.arrayContaining([
+        "info would create: Entra application 'Pulumi ESC acme/payments/prod'",
+        'info would create: its service principal',
+        "info would create: federated credential 'pulumi-esc-environment' for pulumi:environments:org:acme:env:payments/prod",
+        `info would create: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}`,
+        `info would create: role assignment 'Contributor' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
+        'info would create: the Pulumi Cloud provider',
+        'info would create: ESC environment acme/payments/prod in Pulumi Cloud',
+      ]),
+    );
+    expect(logger.lines).toHaveLength(8);
+    expect(logger.lines[7]).toBe(
       'info Dry run: 7 resources would be created for acme/payments/prod',
-    ]);
+    );
   });
 
   it('lets a retried task reuse the finished run', async () => {

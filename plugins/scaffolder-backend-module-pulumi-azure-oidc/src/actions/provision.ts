@@ -211,6 +211,12 @@ export function createPulumiAzureOidcProvisionAction(
           tenantId: settings.azure.tenantId,
         });
         plannedResources = resources.map(({ type, name }) => ({ type, name }));
+        const labels = resourceLabels(plan);
+        for (const { type, name } of plannedResources) {
+          ctx.logger.info(
+            `would create: ${labels.get(name) ?? `${type} '${name}'`}`,
+          );
+        }
         ctx.logger.info(
           `Dry run: ${plannedResources.length} resources would be created for ${plan.environmentRef}`,
         );

@@ -14,7 +14,7 @@ import {
 import { statSync } from 'node:fs';
 import { readPulumiAzureOidcConfig } from '../config';
 import { SecretRedactor } from '../secrets';
-import { SUBSCRIPTION, TENANT, testPlan } from '../testing/plans';
+import { SUBSCRIPTION, TENANT, testPlan } from '../__testUtils__/plans';
 import {
   AutomationApiEngine,
   azureCredentialEnvironment,

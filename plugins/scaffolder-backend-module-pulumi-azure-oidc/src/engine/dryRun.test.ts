@@ -1,7 +1,7 @@
 import * as azuread from '@pulumi/azuread';
 import * as pulumi from '@pulumi/pulumi';
 import * as pulumiRuntimeState from '@pulumi/pulumi/runtime/state';
-import { testPlan } from '../testing/plans';
+import { testPlan } from '../__testUtils__/plans';
 import { dryRunProgram } from './dryRun';
 
 const options = (stackName: string) => ({

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { SUBSCRIPTION, TENANT, testPlan } from '../testing/plans';
+import { SUBSCRIPTION, TENANT, testPlan } from '../__testUtils__/plans';
 import { dryRunProgram, PLACEHOLDERS } from './dryRun';
 
 const options = {

@@ -14,6 +14,14 @@ import {
   renderEnvironmentYaml,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 
+/** The fixed logical names; credentials and role assignments take theirs from the plan. */
+export const LOGICAL_NAMES = {
+  application: 'application',
+  servicePrincipal: 'service-principal',
+  pulumiCloudProvider: 'pulumi-cloud',
+  escEnvironment: 'esc-environment',
+} as const;
+
 export interface ProgramOptions {
   /** Pulumi Cloud's API, where the ESC environment is created. */
   pulumiCloudApiUrl: string;
@@ -43,7 +51,7 @@ export function escAzureOidcProgram(
 ) {
   return async (): Promise<Outputs<EscAzureOidcOutputs>> => {
     // 1. The environment's identity: an Entra application and its service principal.
-    const application = new azuread.Application('application', {
+    const application = new azuread.Application(LOGICAL_NAMES.application, {
       displayName: plan.application.displayName,
       signInAudience: 'AzureADMyOrg',
       notes: plan.application.notes,
@@ -51,10 +59,13 @@ export function escAzureOidcProgram(
       // Another environment's application must never be taken over by name.
       preventDuplicateNames: true,
     });
-    const servicePrincipal = new azuread.ServicePrincipal('service-principal', {
-      clientId: application.clientId,
-      notes: plan.application.notes,
-    });
+    const servicePrincipal = new azuread.ServicePrincipal(
+      LOGICAL_NAMES.servicePrincipal,
+      {
+        clientId: application.clientId,
+        notes: plan.application.notes,
+      },
+    );
 
     // 2. Trust: Pulumi Cloud's tokens for this environment, and only those.
     const credentials = plan.credentials.map(
@@ -105,7 +116,7 @@ export function escAzureOidcProgram(
       );
     const escEnvironment = plan.createEscEnvironment
       ? new pulumiservice.Environment(
-          'esc-environment',
+          LOGICAL_NAMES.escEnvironment,
           {
             organization: plan.environment.organization,
             project: plan.environment.project,
@@ -117,9 +128,12 @@ export function escAzureOidcProgram(
           {
             // The API URL is set explicitly: the provider would otherwise derive
             // it from PULUMI_BACKEND_URL, which may point at a DIY state backend.
-            provider: new pulumiservice.Provider('pulumi-cloud', {
-              apiUrl: options.pulumiCloudApiUrl,
-            }),
+            provider: new pulumiservice.Provider(
+              LOGICAL_NAMES.pulumiCloudProvider,
+              {
+                apiUrl: options.pulumiCloudApiUrl,
+              },
+            ),
             // Usable from its first revision: the trust exists before it does.
             dependsOn: [...credentials, ...roleAssignments],
             // Stacks may import it: dropping it from the plan must not delete it.

@@ -1,5 +1,5 @@
 import { EngineEvent } from '@pulumi/pulumi/automation';
-import { testPlan } from '../testing/plans';
+import { testPlan } from '../__testUtils__/plans';
 import { countChanges, EngineProgress, resourceLabels } from './progress';
 
 const urn = (type: string, name: string) =>

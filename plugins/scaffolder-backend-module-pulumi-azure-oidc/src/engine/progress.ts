@@ -5,6 +5,7 @@
  */
 import { ProvisionPlan } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import type { EngineEvent, OpMap, OpType } from '@pulumi/pulumi/automation';
+import { LOGICAL_NAMES } from './program';
 
 export type ChangeCounts = {
   created: number;
@@ -33,8 +34,11 @@ export function describeChanges(changes: ChangeCounts): string {
 /** Readable names for the plan's resources, by logical name. */
 export function resourceLabels(plan: ProvisionPlan): Map<string, string> {
   return new Map<string, string>([
-    ['application', `Entra application '${plan.application.displayName}'`],
-    ['service-principal', 'its service principal'],
+    [
+      LOGICAL_NAMES.application,
+      `Entra application '${plan.application.displayName}'`,
+    ],
+    [LOGICAL_NAMES.servicePrincipal, 'its service principal'],
     ...plan.credentials.map(
       c =>
         [
@@ -49,8 +53,9 @@ export function resourceLabels(plan: ProvisionPlan): Map<string, string> {
           `role assignment '${r.role.name}' on ${r.scope.id}`,
         ] as const,
     ),
+    [LOGICAL_NAMES.pulumiCloudProvider, 'the Pulumi Cloud provider'],
     [
-      'esc-environment',
+      LOGICAL_NAMES.escEnvironment,
       `ESC environment ${plan.environmentRef} in Pulumi Cloud`,
     ],
   ]);

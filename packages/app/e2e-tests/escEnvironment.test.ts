@@ -1,0 +1,74 @@
+import { expect, Page, test } from '@playwright/test';
+
+async function openTemplate(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Create' })
+    .click();
+  const card = page
+    .getByRole('article')
+    .filter({ hasText: 'Azure identity for a Pulumi ESC environment' });
+  await card.getByRole('button', { name: 'Choose' }).click();
+  await expect(page.getByLabel('Pulumi organization')).toHaveValue(
+    'example-org',
+  );
+}
+
+test('a developer asks for an ESC environment, corrects what the form refuses, and sees the outcome', async ({
+  page,
+}) => {
+  await openTemplate(page);
+
+  // Environment: a name ESC would refuse is refused here, with ESC's rule.
+  await page.getByLabel('ESC project').fill('payments');
+  await page.getByLabel('Environment name').fill('prod env');
+  await page.getByRole('textbox', { name: 'Owner' }).fill('payments');
+  await page.getByRole('option', { name: /payments-team/ }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(
+    page.getByText(
+      "'Environment name' must start with a letter or digit and contain only letters, digits, '-', '_' and '.'",
+    ),
+  ).toBeVisible();
+  await page.getByLabel('Environment name').fill('prod');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Azure access: a privileged role is refused before anything is sent.
+  await expect(page.getByLabel('Subscription')).toContainText(
+    'Example subscription',
+  );
+  await page.getByLabel('Role 1').fill('Owner');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(
+    page.getByText(
+      "'Role assignments' 1. role names 'Owner', a privileged role (it can grant access to others) that this portal does not allow",
+      { exact: false },
+    ),
+  ).toBeVisible();
+  await page.getByLabel('Role 1').fill('Reader');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  // Advanced, then the review.
+  await expect(page.getByText('Keep the catalog entity')).toBeVisible();
+  await page.getByRole('button', { name: 'Review' }).click();
+  const review = page.getByRole('table');
+  await expect(review).toContainText('payments');
+  await expect(review).toContainText('group:default/payments-team');
+  await expect(review).toContainText('Reader');
+
+  // Submitted: without a Pulumi CLI, the provision step says how to fix it.
+  await page.getByRole('button', { name: 'Create' }).click();
+  // The task's error banner (its log repeats the error).
+  await expect(
+    page
+      .getByText("Error: The Pulumi CLI is not on the backend's PATH.")
+      .first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(
+    page.getByText('Provision the Azure identity').first(),
+  ).toBeVisible();
+});

@@ -1,0 +1,541 @@
+/**
+ * The real template, through the real scaffolder and catalog: dry runs for
+ * several answers, and runs that publish to the local catalog directory.
+ * Only the Pulumi engine is stood in for, at the Automation API boundary.
+ */
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { renderEnvironmentYaml } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  createPulumiAzureOidcActions,
+  ProvisioningEngine,
+  readPulumiAzureOidcConfig,
+  SecretRedactor,
+} from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { apiFeatures } from './features';
+import {
+  backendDir,
+  eventually,
+  repositoryConfig,
+  startPortalBackend,
+  withGuestOutsideDevelopment,
+} from './__testUtils__/portalBackend';
+import scaffolderPulumiAzureOidc from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
+
+const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
+const TENANT = '99999999-8888-7777-6666-555555555555';
+const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
+
+/** What a successful `pulumi up` would report for a plan. */
+const engine: ProvisioningEngine = {
+  stackName: plan =>
+    `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
+  provision: async plan => ({
+    stackName: `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
+    outputs: {
+      clientId: CLIENT_ID,
+      tenantId: TENANT,
+      subscriptionId: plan.subscriptionId,
+      applicationObjectId: 'application-object-id',
+      servicePrincipalObjectId: 'service-principal-object-id',
+      issuer: plan.issuer,
+      audience: plan.audience,
+      subjects: plan.credentials.map(c => c.subject),
+      roleAssignmentIds: [],
+      environmentRef: plan.environmentRef,
+      environmentYaml: renderEnvironmentYaml({
+        clientId: CLIENT_ID,
+        tenantId: TENANT,
+        subscriptionId: plan.subscriptionId,
+        keyVault: plan.keyVault,
+      }),
+      escEnvironmentCreated: false,
+    },
+    changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
+  }),
+};
+
+/** The module's actions, with the engine above instead of the Automation API. */
+const scaffolderModuleWithStandInEngine = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'pulumi-azure-oidc',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, config, catalog }) {
+        const settings = readPulumiAzureOidcConfig(config);
+        scaffolder.addActions(
+          ...createPulumiAzureOidcActions({
+            settings,
+            engine,
+            redactor: new SecretRedactor(),
+            catalog,
+          }),
+        );
+      },
+    });
+  },
+});
+
+const template = parse(
+  readFileSync(
+    resolve(backendDir, '../../templates/azure-esc-environment/template.yaml'),
+    'utf8',
+  ),
+);
+
+const answers = {
+  organization: 'acme',
+  project: 'payments',
+  environment: 'prod',
+  description: 'Production payments',
+  owner: 'group:default/payments-team',
+  system: 'system:default/payments',
+  subscriptionId: SUBSCRIPTION,
+  roleAssignments: [
+    { role: 'Reader', scope: 'subscription' },
+    { role: 'Contributor', scope: 'rg-payments' },
+  ],
+  subjectMode: 'environment',
+  includeIacSubject: false,
+  createEscEnvironment: false,
+  catalogDestination: 'local',
+};
+
+type LogEntry = { body: { message: string; stepId?: string; status?: string } };
+
+/** Each step as the log tells it: `id: completed`, `id: skipped`, `id: dry-run skipped`. */
+function stepOutcomes(log: LogEntry[]): string[] {
+  const outcomes = new Map<string, string>();
+  for (const { body } of log) {
+    const { stepId, status, message } = body;
+    if (!stepId) continue;
+    if (message.includes('does not support dry-run')) {
+      outcomes.set(stepId, 'dry-run skipped');
+    } else if (
+      (status === 'completed' || status === 'skipped') &&
+      !outcomes.has(stepId)
+    ) {
+      outcomes.set(stepId, status);
+    }
+  }
+  return [...outcomes].map(([stepId, outcome]) => `${stepId}: ${outcome}`);
+}
+
+function workspaceFile(
+  directoryContents: Array<{ path: string; base64Content: string }>,
+  path: string,
+) {
+  const file = directoryContents.find(f => f.path === path);
+  if (!file) throw new Error(`the workspace has no ${path}`);
+  return Buffer.from(file.base64Content, 'base64').toString('utf8');
+}
+
+jest.setTimeout(60_000);
+
+describe('the azure-esc-environment template', () => {
+  const data = createMockDirectory();
+  let portal: Awaited<ReturnType<typeof startPortalBackend>>;
+
+  beforeAll(async () => {
+    const config = repositoryConfig();
+    portal = await startPortalBackend(
+      [
+        ...apiFeatures.filter(f => f !== scaffolderPulumiAzureOidc),
+        scaffolderModuleWithStandInEngine,
+      ],
+      withGuestOutsideDevelopment({
+        ...config,
+        catalog: { ...config.catalog, processingInterval: { seconds: 1 } },
+        integrations: {
+          github: [{ host: 'github.com', token: 'not-used-by-dry-runs' }],
+        },
+        pulumiAzureOidc: {
+          dataDirectory: data.resolve('pulumi'),
+          localCatalog: { directory: data.resolve('catalog') },
+          pulumiCloud: { organization: 'acme' },
+          azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
+          guardrails: {
+            allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+          },
+        },
+      }),
+    );
+  });
+
+  afterAll(() => portal.stop());
+
+  const dryRun = (values: object) =>
+    portal.call('POST', '/api/scaffolder/v2/dry-run', {
+      template,
+      values,
+      secrets: {},
+      directoryContents: [],
+    });
+
+  describe('in dry runs', () => {
+    it('plans the identity, renders the entity and the YAML, and publishes locally', async () => {
+      const { status, body } = await dryRun(answers);
+      expect(status).toBe(200);
+
+      expect(stepOutcomes(body.log)).toEqual([
+        'provision: completed',
+        'render: completed',
+        'publish-local: completed',
+        'publish-github: skipped',
+        'checkout-azure: skipped',
+        'place-azure: skipped',
+        'publish-azure: skipped',
+        'register-local: completed',
+        'register-github: skipped',
+        'register-azure: skipped',
+      ]);
+
+      const messages = body.log
+        .map((entry: LogEntry) => entry.body.message)
+        .join('\n');
+      for (const planned of [
+        "would create: Entra application 'Pulumi ESC acme/payments/prod'",
+        'would create: its service principal',
+        "would create: federated credential 'pulumi-esc-environment' for pulumi:environments:org:acme:env:payments/prod",
+        `would create: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}`,
+        `would create: role assignment 'Contributor' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
+        'Dry run: 5 resources would be created for acme/payments/prod',
+      ]) {
+        expect(messages).toContain(planned);
+      }
+
+      const entity = parse(
+        workspaceFile(
+          body.directoryContents,
+          'esc-environment/catalog-info.yaml',
+        ),
+      );
+      const environmentYaml = workspaceFile(
+        body.directoryContents,
+        'esc-environment/environment.yaml',
+      );
+      expect(entity).toMatchObject({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Resource',
+        metadata: {
+          name: 'payments-prod',
+          title: 'acme/payments/prod',
+          description: 'Production payments',
+          annotations: {
+            'esc-azure-oidc.dev/organization': 'acme',
+            'esc-azure-oidc.dev/project': 'payments',
+            'esc-azure-oidc.dev/environment': 'prod',
+            'esc-azure-oidc.dev/client-id': '<application client id>',
+            'esc-azure-oidc.dev/tenant-id': TENANT,
+            'esc-azure-oidc.dev/subscription-id': SUBSCRIPTION,
+            'esc-azure-oidc.dev/stack-name': 'acme.payments.prod',
+            'esc-azure-oidc.dev/environment-yaml': './environment.yaml',
+          },
+          links: [
+            {
+              title: 'ESC environment acme/payments/prod',
+              url: 'https://app.pulumi.com/acme/esc/payments/prod',
+            },
+          ],
+        },
+        spec: {
+          type: 'pulumi-esc-environment',
+          owner: 'group:default/payments-team',
+          system: 'system:default/payments',
+          environmentYaml,
+        },
+      });
+      expect(
+        parse(environmentYaml).values.azure.login['fn::open::azure-login'],
+      ).toEqual({
+        clientId: '<application client id>',
+        tenantId: TENANT,
+        subscriptionId: SUBSCRIPTION,
+        oidc: true,
+      });
+
+      expect(body.output.links).toEqual([
+        {
+          title: 'Catalog entity',
+          icon: 'catalog',
+          entityRef: 'resource:default/payments-prod',
+        },
+        { title: 'Pull request with the entity files' },
+        {
+          title: 'ESC environment in Pulumi Cloud',
+          url: 'https://app.pulumi.com/acme/esc/payments/prod',
+        },
+        { title: 'Entra application in the Azure portal' },
+      ]);
+      expect(body.output.text[0]).toEqual({
+        title: 'Environment YAML',
+        content: `\`\`\`yaml\n${environmentYaml}\n\`\`\`\n`,
+      });
+    });
+
+    it('renders subject attributes, the IaC subject and Key Vault secrets in the default project', async () => {
+      const { status, body } = await dryRun({
+        ...answers,
+        project: 'default',
+        organization: undefined,
+        subjectMode: 'subjectAttributes',
+        subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
+        rootEnvironments: ['apps/web'],
+        includeIacSubject: true,
+        keyVault: { name: 'kv-payments', secrets: ['db-password'] },
+      });
+      expect(status).toBe(200);
+      const messages = body.log
+        .map((entry: LogEntry) => entry.body.message)
+        .join('\n');
+      for (const subject of [
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod:rootEnvironment.name:prod',
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod:rootEnvironment.name:apps/web',
+        'pulumi:environments:org:acme:env:<yaml>',
+      ]) {
+        expect(messages).toContain(subject);
+      }
+      const yaml = parse(
+        workspaceFile(
+          body.directoryContents,
+          'esc-environment/environment.yaml',
+        ),
+      );
+      expect(
+        yaml.values.azure.login['fn::open::azure-login'].subjectAttributes,
+      ).toEqual(['currentEnvironment.name', 'rootEnvironment.name']);
+      expect(
+        yaml.values.azure.secrets['fn::open::azure-secrets'],
+      ).toMatchObject({
+        vault: 'kv-payments',
+        get: { 'db-password': { name: 'db-password' } },
+      });
+      const entity = parse(
+        workspaceFile(
+          body.directoryContents,
+          'esc-environment/catalog-info.yaml',
+        ),
+      );
+      expect(entity.metadata.name).toBe('default-prod');
+    });
+
+    it('opens a pull request on a GitHub catalog repository and registers its URL', async () => {
+      const { status, body } = await dryRun({
+        ...answers,
+        catalogDestination: 'repository',
+        catalogRepoUrl: 'github.com?owner=acme&repo=catalog',
+        catalogRepoBranch: 'main',
+      });
+      expect(status).toBe(200);
+      expect(stepOutcomes(body.log)).toEqual([
+        'provision: completed',
+        'render: completed',
+        'publish-local: skipped',
+        'publish-github: completed',
+        'checkout-azure: skipped',
+        'place-azure: skipped',
+        'publish-azure: skipped',
+        'register-local: skipped',
+        'register-github: dry-run skipped',
+        'register-azure: skipped',
+      ]);
+      const messages = body.log
+        .map((entry: LogEntry) => entry.body.message)
+        .join('\n');
+      expect(messages).toContain(
+        '"catalogInfoUrl": "https://github.com/acme/catalog/blob/main/esc-environments/payments-prod/catalog-info.yaml"',
+      );
+      expect(messages).toContain(
+        '"targetPath": "esc-environments/payments-prod"',
+      );
+    });
+
+    it('pushes to an Azure DevOps catalog repository and registers its URL', async () => {
+      const { status, body } = await dryRun({
+        ...answers,
+        catalogDestination: 'repository',
+        catalogRepoUrl:
+          'dev.azure.com?organization=acme&project=platform&repo=catalog',
+        catalogRepoBranch: 'main',
+      });
+      expect(status).toBe(200);
+      expect(stepOutcomes(body.log)).toEqual([
+        'provision: completed',
+        'render: completed',
+        'publish-local: skipped',
+        'publish-github: skipped',
+        'checkout-azure: dry-run skipped',
+        'place-azure: completed',
+        'publish-azure: dry-run skipped',
+        'register-local: skipped',
+        'register-github: skipped',
+        'register-azure: dry-run skipped',
+      ]);
+      const messages = body.log
+        .map((entry: LogEntry) => entry.body.message)
+        .join('\n');
+      expect(messages).toContain(
+        '"remoteUrl": "https://dev.azure.com/acme/platform/_git/catalog"',
+      );
+      expect(messages).toContain(
+        '"catalogInfoUrl": "https://dev.azure.com/acme/platform/_git/catalog?path=/esc-environments/payments-prod/catalog-info.yaml&version=GBmain"',
+      );
+    });
+
+    it('refuses a privileged role and a bad name, saying which field and why', async () => {
+      const { status, body } = await dryRun({
+        ...answers,
+        environment: 'prod:eu',
+        roleAssignments: [{ role: 'Owner', scope: 'subscription' }],
+      });
+      expect(status).toBe(400);
+      expect(body.error.message).toContain(
+        'Cannot provision acme/payments/prod:eu:',
+      );
+      expect(body.error.message).toContain(
+        "environment must start with a letter or digit and contain only letters, digits, '-', '_' and '.'",
+      );
+      expect(body.error.message).toContain(
+        "roleAssignments[0].role names 'Owner', a privileged role (it can grant access to others) that this portal does not allow",
+      );
+    });
+  });
+
+  describe('published to the local catalog directory', () => {
+    async function runTemplate(values: object) {
+      const created = await portal.call('POST', '/api/scaffolder/v2/tasks', {
+        templateRef: 'template:default/azure-esc-environment',
+        values,
+      });
+      expect(created.status).toBe(201);
+      const task = await eventually(async () => {
+        const current = await portal.getJson(
+          `/api/scaffolder/v2/tasks/${created.body.id}`,
+        );
+        return ['completed', 'failed'].includes(current.status)
+          ? current
+          : undefined;
+      });
+      const events = await portal.getJson(
+        `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+      );
+      const errors = events
+        .filter(
+          (event: any) => event.body?.error || event.body?.status === 'failed',
+        )
+        .map((event: any) => event.body.message);
+      expect({ status: task.status, errors }).toEqual({
+        status: 'completed',
+        errors: [],
+      });
+    }
+
+    const entity = () =>
+      portal.call(
+        'GET',
+        '/api/catalog/entities/by-name/resource/default/payments-prod',
+      );
+
+    it('registers the environment under its owner, and updates it on a second run', async () => {
+      await runTemplate(answers);
+
+      const registered = await eventually(async () => {
+        const { status, body } = await entity();
+        return status === 200 ? body : undefined;
+      });
+      const file = data.resolve('catalog/payments-prod/catalog-info.yaml');
+      expect(registered).toMatchObject({
+        metadata: {
+          description: 'Production payments',
+          annotations: {
+            'backstage.io/managed-by-location': `file:${file}`,
+            'esc-azure-oidc.dev/client-id': CLIENT_ID,
+            'esc-azure-oidc.dev/tenant-id': TENANT,
+            'esc-azure-oidc.dev/stack-name': 'acme.payments.prod',
+          },
+        },
+        spec: {
+          type: 'pulumi-esc-environment',
+          owner: 'group:default/payments-team',
+          system: 'system:default/payments',
+          environmentYaml: readFileSync(
+            data.resolve('catalog/payments-prod/environment.yaml'),
+            'utf8',
+          ),
+        },
+      });
+      expect(registered.relations).toEqual(
+        expect.arrayContaining([
+          { type: 'ownedBy', targetRef: 'group:default/payments-team' },
+        ]),
+      );
+      expect(
+        parse(registered.spec.environmentYaml).values.azure.login[
+          'fn::open::azure-login'
+        ].clientId,
+      ).toBe(CLIENT_ID);
+
+      await runTemplate({
+        ...answers,
+        description: 'Production payments, EU',
+        system: undefined,
+      });
+      const updated = await eventually(async () => {
+        const { body } = await entity();
+        return body.metadata.description === 'Production payments, EU'
+          ? body
+          : undefined;
+      });
+      expect(updated.spec).not.toHaveProperty('system');
+      expect(updated.metadata.uid).toBe(registered.metadata.uid);
+    });
+
+    it('does not let anyone point the catalog at other files on the host', async () => {
+      const descriptor = (name: string) =>
+        `apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata: { name: ${name} }\nspec: { type: x, owner: guests }\n`;
+      data.addContent({
+        'elsewhere/secret.yaml': descriptor('smuggled'),
+        'catalog/inside/catalog-info.yaml': descriptor('inside'),
+      });
+      for (const target of [
+        data.resolve('elsewhere/secret.yaml'),
+        data.resolve('catalog/inside/catalog-info.yaml'),
+      ]) {
+        const registered = await portal.call('POST', '/api/catalog/locations', {
+          type: 'file',
+          target,
+        });
+        expect(registered.status).toBe(201);
+      }
+
+      // Both locations are processed alike; once the one inside shows, the
+      // one outside would have too.
+      await eventually(async () => {
+        const { status } = await portal.call(
+          'GET',
+          '/api/catalog/entities/by-name/resource/default/inside',
+        );
+        return status === 200 ? true : undefined;
+      });
+      await new Promise(done => setTimeout(done, 2000));
+      const smuggled = await portal.call(
+        'GET',
+        '/api/catalog/entities/by-name/resource/default/smuggled',
+      );
+      expect(smuggled.status).toBe(404);
+    });
+  });
+});

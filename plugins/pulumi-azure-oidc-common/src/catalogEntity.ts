@@ -1,0 +1,128 @@
+/**
+ * How an ESC environment looks in the software catalog: a Resource of type
+ * `pulumi-esc-environment`, owned by a team, carrying its ids and its YAML.
+ */
+import {
+  parseEntityRef,
+  ResourceEntity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { fingerprint } from './hash';
+import { EscEnvironmentRef, formatEnvironmentRef } from './oidc';
+
+/** The annotation domain of this project; Pulumi's own is not ours to use. */
+export const ANNOTATION_DOMAIN = 'esc-azure-oidc.dev';
+
+export const ESC_ANNOTATIONS = {
+  organization: `${ANNOTATION_DOMAIN}/organization`,
+  project: `${ANNOTATION_DOMAIN}/project`,
+  environment: `${ANNOTATION_DOMAIN}/environment`,
+  clientId: `${ANNOTATION_DOMAIN}/client-id`,
+  tenantId: `${ANNOTATION_DOMAIN}/tenant-id`,
+  subscriptionId: `${ANNOTATION_DOMAIN}/subscription-id`,
+  stackName: `${ANNOTATION_DOMAIN}/stack-name`,
+  /** Where the environment YAML lies, relative to the entity's file. */
+  environmentYaml: `${ANNOTATION_DOMAIN}/environment-yaml`,
+} as const;
+
+export const ESC_ENVIRONMENT_ENTITY_TYPE = 'pulumi-esc-environment';
+export const CATALOG_INFO_FILE = 'catalog-info.yaml';
+export const ENVIRONMENT_YAML_FILE = 'environment.yaml';
+
+const ENTITY_NAME_MAX_LENGTH = 63;
+
+/**
+ * A full entity reference (`kind:namespace/name`) from what a user wrote,
+ * where a bare name means `defaultKind` in the default namespace; undefined
+ * when it is not a reference at all.
+ */
+export function toEntityRef(
+  value: string,
+  defaultKind: string,
+): string | undefined {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `<project>-<environment>`, lower case, as an entity name: letters and digits
+ * separated by single `-`, `_` or `.`, at most 63 characters. Where making it
+ * valid changed or shortened it, a fingerprint of the full reference keeps
+ * it unique.
+ */
+export function escEnvironmentEntityName(ref: EscEnvironmentRef): string {
+  const raw = `${ref.project}-${ref.environment}`.toLowerCase();
+  const cleaned = raw
+    .replace(/[^a-z0-9._-]/g, '-')
+    .replace(/[._-]{2,}/g, '-')
+    .replace(/^[._-]+|[._-]+$/g, '');
+  if (cleaned === raw && cleaned.length <= ENTITY_NAME_MAX_LENGTH) {
+    return cleaned;
+  }
+  const suffix = `-${fingerprint(formatEnvironmentRef(ref))}`;
+  const head = cleaned
+    .slice(0, ENTITY_NAME_MAX_LENGTH - suffix.length)
+    .replace(/[._-]+$/, '');
+  return `${head}${suffix}`;
+}
+
+export interface EscEnvironmentEntityInput {
+  environment: EscEnvironmentRef;
+  description?: string;
+  /** Entity reference of the owner. */
+  owner: string;
+  /** Entity reference of the system, when the environment belongs to one. */
+  system?: string;
+  clientId: string;
+  tenantId: string;
+  subscriptionId: string;
+  stackName: string;
+  environmentYaml: string;
+  links: Array<{ title: string; url: string }>;
+}
+
+export type EscEnvironmentEntity = ResourceEntity & {
+  spec: ResourceEntity['spec'] & { environmentYaml: string };
+};
+
+export function escEnvironmentEntity(
+  input: EscEnvironmentEntityInput,
+): EscEnvironmentEntity {
+  const { environment } = input;
+  const ref = formatEnvironmentRef(environment);
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: escEnvironmentEntityName(environment),
+      title: ref,
+      description:
+        input.description ||
+        `Pulumi ESC environment ${ref}, logging into Azure through OIDC.`,
+      annotations: {
+        [ESC_ANNOTATIONS.organization]: environment.organization,
+        [ESC_ANNOTATIONS.project]: environment.project,
+        [ESC_ANNOTATIONS.environment]: environment.environment,
+        [ESC_ANNOTATIONS.clientId]: input.clientId,
+        [ESC_ANNOTATIONS.tenantId]: input.tenantId,
+        [ESC_ANNOTATIONS.subscriptionId]: input.subscriptionId,
+        [ESC_ANNOTATIONS.stackName]: input.stackName,
+        [ESC_ANNOTATIONS.environmentYaml]: `./${ENVIRONMENT_YAML_FILE}`,
+      },
+      tags: ['pulumi-esc', 'azure', 'oidc'],
+      links: input.links,
+    },
+    spec: {
+      type: ESC_ENVIRONMENT_ENTITY_TYPE,
+      owner: input.owner,
+      ...(input.system ? { system: input.system } : {}),
+      // The same text as the file beside the entity, readable without it.
+      environmentYaml: input.environmentYaml,
+    },
+  };
+}

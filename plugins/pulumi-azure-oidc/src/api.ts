@@ -1,0 +1,48 @@
+import {
+  createApiRef,
+  DiscoveryApi,
+  FetchApi,
+} from '@backstage/frontend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  PROVISIONING_OPTIONS_PATH,
+  ProvisioningOptions,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+
+/** What the portal allows, as the scaffolder module serves it. */
+export interface PulumiAzureOidcApi {
+  getOptions(): Promise<ProvisioningOptions>;
+}
+
+export const pulumiAzureOidcApiRef = createApiRef<PulumiAzureOidcApi>().with({
+  id: 'pulumi-azure-oidc',
+  pluginId: 'pulumi-azure-oidc',
+});
+
+export class PulumiAzureOidcClient implements PulumiAzureOidcApi {
+  private options?: Promise<ProvisioningOptions>;
+
+  constructor(
+    private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  ) {}
+
+  /** Fetched once per page load; a failure is retried on the next call. */
+  getOptions(): Promise<ProvisioningOptions> {
+    this.options ??= this.load().catch(error => {
+      this.options = undefined;
+      throw error;
+    });
+    return this.options;
+  }
+
+  private async load(): Promise<ProvisioningOptions> {
+    const baseUrl = await this.deps.discoveryApi.getBaseUrl('scaffolder');
+    const response = await this.deps.fetchApi.fetch(
+      `${baseUrl}${PROVISIONING_OPTIONS_PATH}`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.json();
+  }
+}

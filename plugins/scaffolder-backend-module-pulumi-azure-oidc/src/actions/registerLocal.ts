@@ -1,0 +1,105 @@
+import { ConflictError, InputError, isError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { relative, resolve } from 'node:path';
+import { examples } from './registerLocal.examples';
+
+export const REGISTER_LOCAL_ACTION_ID = 'pulumi:azureOidc:registerLocal';
+
+/**
+ * `pulumi:azureOidc:registerLocal`: registers an entity file of the local
+ * catalog directory as a `file` location; when it is registered already, asks
+ * the catalog to read it again, so a second run updates the entity.
+ */
+export function createPulumiAzureOidcRegisterLocalAction(options: {
+  catalog: CatalogService;
+  /** The local catalog directory (`pulumiAzureOidc.localCatalog.directory`). */
+  directory: string;
+}) {
+  const { catalog } = options;
+  return createTemplateAction({
+    id: REGISTER_LOCAL_ACTION_ID,
+    description:
+      'Registers a catalog-info.yaml of the local catalog directory as a file location, or refreshes its entity when it is registered already.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        catalogInfoPath: z =>
+          z
+            .string()
+            .describe(
+              'Absolute path of catalog-info.yaml inside the local catalog directory',
+            ),
+        entityRef: z => z.string().describe('The entity the file describes'),
+      },
+      output: {
+        entityRef: z => z.string(),
+        locationTarget: z =>
+          z.string().describe('The registered file location'),
+      },
+    },
+
+    async handler(ctx) {
+      const { entityRef } = ctx.input;
+      const target = resolve(ctx.input.catalogInfoPath);
+      const inside = relative(resolve(options.directory), target);
+      if (
+        inside.startsWith('..') ||
+        resolve(options.directory, inside) !== target
+      ) {
+        throw new InputError(
+          `catalogInfoPath must lie inside the local catalog directory ${options.directory}, got '${ctx.input.catalogInfoPath}'`,
+        );
+      }
+      ctx.output('entityRef', entityRef);
+      ctx.output('locationTarget', target);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would register file:${target} for ${entityRef}`,
+        );
+        return;
+      }
+
+      const credentials = await ctx.getInitiatorCredentials();
+      // An entity of the same name from elsewhere would make ours a conflict
+      // the catalog only reports in processing: refuse it here instead.
+      const existing = await catalog.getEntityByRef(entityRef, { credentials });
+      const managedBy =
+        existing?.metadata.annotations?.['backstage.io/managed-by-location'];
+      if (managedBy && managedBy !== `file:${target}`) {
+        throw new ConflictError(
+          `The catalog already has ${entityRef} from ${managedBy}; unregister it there before publishing it locally`,
+        );
+      }
+
+      try {
+        await catalog.addLocation({ type: 'file', target }, { credentials });
+        ctx.logger.info(
+          `Registered file:${target}; the catalog shows ${entityRef} once it has read it`,
+        );
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        // Refreshing an entity has the catalog read its location again.
+        await catalog.refreshEntity(entityRef, { credentials });
+        ctx.logger.info(
+          `file:${target} was registered already; asked the catalog to read ${entityRef} again`,
+        );
+      }
+    },
+  });
+}
+
+/** A location that exists already: a ConflictError, or a 409 from the catalog's API. */
+function isConflict(error: unknown): boolean {
+  if (!isError(error)) return false;
+  const { statusCode, cause } = error as {
+    statusCode?: number;
+    cause?: { name?: string };
+  };
+  return (
+    error.name === 'ConflictError' ||
+    statusCode === 409 ||
+    cause?.name === 'ConflictError'
+  );
+}

@@ -1,0 +1,116 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { createPulumiAzureOidcWriteCatalogInfoAction } from './writeCatalogInfo';
+
+const provision = {
+  environmentRef: 'acme/payments/prod',
+  clientId: 'client',
+  tenantId: 'tenant',
+  subscriptionId: 'subscription',
+  stackName: 'acme.payments.prod-0123456789ab',
+  environmentYaml: 'values:\n  azure: {}\n',
+  pulumiCloudUrl: 'https://app.pulumi.com/acme/esc/payments/prod',
+  azurePortalUrl: 'https://portal.azure.com/#view/app',
+  escEnvironmentCreated: false,
+};
+
+describe('pulumi:azureOidc:writeCatalogInfo', () => {
+  const workspace = createMockDirectory();
+  beforeEach(() => workspace.clear());
+
+  const run = async (input: object) => {
+    const ctx = createMockActionContext({
+      input: input as any,
+      workspacePath: workspace.path,
+    });
+    await createPulumiAzureOidcWriteCatalogInfoAction().handler(ctx);
+    return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+  };
+
+  it('writes the entity and, beside it, the environment YAML', async () => {
+    const outputs = await run({
+      provision,
+      owner: 'payments-team',
+      system: 'payments',
+      description: 'Production',
+    });
+    expect(outputs).toEqual({
+      entityRef: 'resource:default/payments-prod',
+      entityName: 'payments-prod',
+      catalogInfoPath: 'esc-environment/catalog-info.yaml',
+      environmentYamlPath: 'esc-environment/environment.yaml',
+    });
+    const entity = parse(
+      readFileSync(
+        workspace.resolve('esc-environment/catalog-info.yaml'),
+        'utf8',
+      ),
+    );
+    expect(entity).toMatchObject({
+      kind: 'Resource',
+      metadata: {
+        name: 'payments-prod',
+        description: 'Production',
+        annotations: {
+          'esc-azure-oidc.dev/client-id': 'client',
+          'esc-azure-oidc.dev/stack-name': 'acme.payments.prod-0123456789ab',
+          'esc-azure-oidc.dev/environment-yaml': './environment.yaml',
+        },
+        links: [
+          {
+            title: 'ESC environment acme/payments/prod',
+            url: provision.pulumiCloudUrl,
+          },
+          { title: 'Entra application', url: provision.azurePortalUrl },
+        ],
+      },
+      spec: {
+        type: 'pulumi-esc-environment',
+        owner: 'group:default/payments-team',
+        system: 'system:default/payments',
+        environmentYaml: provision.environmentYaml,
+      },
+    });
+    expect(
+      readFileSync(
+        workspace.resolve('esc-environment/environment.yaml'),
+        'utf8',
+      ),
+    ).toBe(provision.environmentYaml);
+  });
+
+  it('leaves out the Azure link of a dry run, and writes where it is told', async () => {
+    const { azurePortalUrl, ...dryRun } = provision;
+    await run({
+      provision: dryRun,
+      owner: 'group:default/payments-team',
+      targetPath: 'out',
+    });
+    const entity = parse(
+      readFileSync(workspace.resolve('out/catalog-info.yaml'), 'utf8'),
+    );
+    expect(entity.metadata.links).toHaveLength(1);
+    expect(entity.spec).not.toHaveProperty('system');
+  });
+
+  it.each([
+    [
+      { owner: 'group:' },
+      "owner must be a catalog entity reference such as 'group:default/name', got 'group:'",
+    ],
+    [
+      { provision: { ...provision, environmentRef: 'payments/prod' } },
+      "provision.environmentRef must be 'organization/project/environment', got 'payments/prod'",
+    ],
+    [
+      { targetPath: '../outside' },
+      'Relative path is not allowed to refer to a directory outside its parent',
+    ],
+  ])('refuses %j', async (overrides, message) => {
+    await expect(
+      run({ provision, owner: 'payments-team', ...overrides }),
+    ).rejects.toThrow(message);
+  });
+});

@@ -1,0 +1,139 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  CATALOG_INFO_FILE,
+  ENVIRONMENT_YAML_FILE,
+  escEnvironmentEntity,
+  toEntityRef,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Document } from 'yaml';
+import { examples } from './writeCatalogInfo.examples';
+
+export const WRITE_CATALOG_INFO_ACTION_ID = 'pulumi:azureOidc:writeCatalogInfo';
+
+/**
+ * `pulumi:azureOidc:writeCatalogInfo`: the catalog entity of a provisioned
+ * ESC environment, and its YAML beside it, written into the workspace.
+ */
+export function createPulumiAzureOidcWriteCatalogInfoAction() {
+  return createTemplateAction({
+    id: WRITE_CATALOG_INFO_ACTION_ID,
+    description:
+      'Writes catalog-info.yaml (a Resource of type pulumi-esc-environment) and environment.yaml for an environment provisioned by pulumi:azureOidc:provision.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        provision: z =>
+          z
+            .object({
+              environmentRef: z.string(),
+              clientId: z.string(),
+              tenantId: z.string(),
+              subscriptionId: z.string(),
+              stackName: z.string(),
+              environmentYaml: z.string(),
+              pulumiCloudUrl: z.string(),
+              azurePortalUrl: z.string().optional(),
+            })
+            .passthrough()
+            .describe('The outputs of pulumi:azureOidc:provision'),
+        owner: z =>
+          z
+            .string()
+            .describe('Entity reference of the owner (a bare name is a group)'),
+        system: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Entity reference of the system (a bare name is a system)',
+            ),
+        description: z =>
+          z.string().optional().describe('What the environment is for'),
+        targetPath: z =>
+          z
+            .string()
+            .default('esc-environment')
+            .describe('Workspace directory to write the two files into'),
+      },
+      output: {
+        entityRef: z => z.string(),
+        entityName: z => z.string(),
+        catalogInfoPath: z =>
+          z.string().describe('Workspace path of catalog-info.yaml'),
+        environmentYamlPath: z =>
+          z.string().describe('Workspace path of environment.yaml'),
+      },
+    },
+
+    async handler(ctx) {
+      const { provision } = ctx.input;
+      const [organization, project, environment, ...rest] =
+        provision.environmentRef.split('/');
+      if (!environment || rest.length > 0) {
+        throw new InputError(
+          `provision.environmentRef must be 'organization/project/environment', got '${provision.environmentRef}'`,
+        );
+      }
+      const entity = escEnvironmentEntity({
+        environment: { organization, project, environment },
+        description: ctx.input.description,
+        owner: entityRef('owner', ctx.input.owner, 'group'),
+        system: ctx.input.system
+          ? entityRef('system', ctx.input.system, 'system')
+          : undefined,
+        clientId: provision.clientId,
+        tenantId: provision.tenantId,
+        subscriptionId: provision.subscriptionId,
+        stackName: provision.stackName,
+        environmentYaml: provision.environmentYaml,
+        links: [
+          {
+            title: `ESC environment ${provision.environmentRef}`,
+            url: provision.pulumiCloudUrl,
+          },
+          ...(provision.azurePortalUrl
+            ? [{ title: 'Entra application', url: provision.azurePortalUrl }]
+            : []),
+        ],
+      });
+
+      const targetPath = ctx.input.targetPath ?? 'esc-environment';
+      const directory = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      await mkdir(directory, { recursive: true });
+      await writeFile(
+        join(directory, CATALOG_INFO_FILE),
+        new Document(entity).toString(),
+      );
+      await writeFile(
+        join(directory, ENVIRONMENT_YAML_FILE),
+        provision.environmentYaml,
+      );
+
+      const ref = stringifyEntityRef(entity);
+      ctx.logger.info(`Wrote ${ref} to ${targetPath}/${CATALOG_INFO_FILE}`);
+      ctx.output('entityRef', ref);
+      ctx.output('entityName', entity.metadata.name);
+      ctx.output('catalogInfoPath', `${targetPath}/${CATALOG_INFO_FILE}`);
+      ctx.output(
+        'environmentYamlPath',
+        `${targetPath}/${ENVIRONMENT_YAML_FILE}`,
+      );
+    },
+  });
+}
+
+function entityRef(field: string, value: string, defaultKind: string): string {
+  const ref = toEntityRef(value, defaultKind);
+  if (!ref) {
+    throw new InputError(
+      `${field} must be a catalog entity reference such as '${defaultKind}:default/name', got '${value}'`,
+    );
+  }
+  return ref;
+}
