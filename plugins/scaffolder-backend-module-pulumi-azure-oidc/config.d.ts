@@ -9,6 +9,16 @@ export interface Config {
      */
     dataDirectory?: string;
 
+    localCatalog?: {
+      /**
+       * Where `pulumi:azureOidc:publishLocal` keeps environments' entity
+       * files, one directory each, for portals without a git host. The
+       * catalog module lets the catalog read files here and nowhere else.
+       * Default: `<dataDirectory>/catalog`.
+       */
+      directory?: string;
+    };
+
     pulumiCloud?: {
       /** Organization of new ESC environments when the template does not name one. */
       organization?: string;
@@ -59,6 +69,13 @@ export interface Config {
     };
 
     guardrails?: {
+      /**
+       * Pulumi organizations whose environments may be trusted. Tokens name
+       * the organization, so trusting one outside the company would give
+       * whoever runs it the requested Azure access.
+       * Default: `pulumiCloud.organization` alone; none when that is unset.
+       */
+      allowedOrganizations?: string[];
       /** Subscriptions environments may get roles in. None: every request is refused. */
       allowedSubscriptions?: Array<{
         /** Subscription id. */
@@ -89,6 +106,13 @@ export interface Config {
        * allowed subscription.
        */
       allowedScopePrefixes?: string[];
+      /**
+       * Allow `includeIacSubject`: a credential for the `<yaml>` subject that
+       * Pulumi IaC stacks present when they import an environment. Every
+       * stack of the organization presents that same subject, whatever it
+       * imports, so it trusts the whole organization. Default: false.
+       */
+      allowIacSubject?: boolean;
     };
 
     state?: {

@@ -10,7 +10,10 @@ import {
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { renderEnvironmentYaml } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  escEnvironmentEntityName,
+  renderEnvironmentYaml,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
   createPulumiAzureOidcActions,
   ProvisioningEngine,
@@ -31,6 +34,11 @@ import {
 import scaffolderPulumiAzureOidc from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
 
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
+const ENTITY = escEnvironmentEntityName({
+  organization: 'acme',
+  project: 'payments',
+  environment: 'prod',
+});
 const TENANT = '99999999-8888-7777-6666-555555555555';
 const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
 
@@ -49,6 +57,7 @@ const engine: ProvisioningEngine = {
       issuer: plan.issuer,
       audience: plan.audience,
       subjects: plan.credentials.map(c => c.subject),
+      federatedCredentialIds: [],
       roleAssignmentIds: [],
       environmentRef: plan.environmentRef,
       environmentYaml: renderEnvironmentYaml({
@@ -57,7 +66,6 @@ const engine: ProvisioningEngine = {
         subscriptionId: plan.subscriptionId,
         keyVault: plan.keyVault,
       }),
-      escEnvironmentCreated: false,
     },
     changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
   }),
@@ -169,6 +177,7 @@ describe('the azure-esc-environment template', () => {
           azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
           guardrails: {
             allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+            allowIacSubject: true,
           },
         },
       }),
@@ -231,7 +240,7 @@ describe('the azure-esc-environment template', () => {
         apiVersion: 'backstage.io/v1alpha1',
         kind: 'Resource',
         metadata: {
-          name: 'payments-prod',
+          name: ENTITY,
           title: 'acme/payments/prod',
           description: 'Production payments',
           annotations: {
@@ -271,7 +280,7 @@ describe('the azure-esc-environment template', () => {
         {
           title: 'Catalog entity',
           icon: 'catalog',
-          entityRef: 'resource:default/payments-prod',
+          entityRef: `resource:default/${ENTITY}`,
         },
         { title: 'Pull request with the entity files' },
         {
@@ -329,7 +338,7 @@ describe('the azure-esc-environment template', () => {
           'esc-environment/catalog-info.yaml',
         ),
       );
-      expect(entity.metadata.name).toBe('default-prod');
+      expect(entity.metadata.name).toMatch(/^default-prod-[0-9a-f]{8}$/);
     });
 
     it('opens a pull request on a GitHub catalog repository and registers its URL', async () => {
@@ -356,11 +365,9 @@ describe('the azure-esc-environment template', () => {
         .map((entry: LogEntry) => entry.body.message)
         .join('\n');
       expect(messages).toContain(
-        '"catalogInfoUrl": "https://github.com/acme/catalog/blob/main/esc-environments/payments-prod/catalog-info.yaml"',
+        `"catalogInfoUrl": "https://github.com/acme/catalog/blob/main/esc-environments/${ENTITY}/catalog-info.yaml"`,
       );
-      expect(messages).toContain(
-        '"targetPath": "esc-environments/payments-prod"',
-      );
+      expect(messages).toContain(`"targetPath": "esc-environments/${ENTITY}"`);
     });
 
     it('pushes to an Azure DevOps catalog repository and registers its URL', async () => {
@@ -391,7 +398,7 @@ describe('the azure-esc-environment template', () => {
         '"remoteUrl": "https://dev.azure.com/acme/platform/_git/catalog"',
       );
       expect(messages).toContain(
-        '"catalogInfoUrl": "https://dev.azure.com/acme/platform/_git/catalog?path=/esc-environments/payments-prod/catalog-info.yaml&version=GBmain"',
+        `"catalogInfoUrl": "https://dev.azure.com/acme/platform/_git/catalog?path=/esc-environments/${ENTITY}/catalog-info.yaml&version=GBmain"`,
       );
     });
 
@@ -446,7 +453,7 @@ describe('the azure-esc-environment template', () => {
     const entity = () =>
       portal.call(
         'GET',
-        '/api/catalog/entities/by-name/resource/default/payments-prod',
+        `/api/catalog/entities/by-name/resource/default/${ENTITY}`,
       );
 
     it('registers the environment under its owner, and updates it on a second run', async () => {
@@ -456,7 +463,7 @@ describe('the azure-esc-environment template', () => {
         const { status, body } = await entity();
         return status === 200 ? body : undefined;
       });
-      const file = data.resolve('catalog/payments-prod/catalog-info.yaml');
+      const file = data.resolve(`catalog/${ENTITY}/catalog-info.yaml`);
       expect(registered).toMatchObject({
         metadata: {
           description: 'Production payments',
@@ -472,7 +479,7 @@ describe('the azure-esc-environment template', () => {
           owner: 'group:default/payments-team',
           system: 'system:default/payments',
           environmentYaml: readFileSync(
-            data.resolve('catalog/payments-prod/environment.yaml'),
+            data.resolve(`catalog/${ENTITY}/environment.yaml`),
             'utf8',
           ),
         },
@@ -510,32 +517,31 @@ describe('the azure-esc-environment template', () => {
         'elsewhere/secret.yaml': descriptor('smuggled'),
         'catalog/inside/catalog-info.yaml': descriptor('inside'),
       });
-      for (const target of [
-        data.resolve('elsewhere/secret.yaml'),
-        data.resolve('catalog/inside/catalog-info.yaml'),
-      ]) {
-        const registered = await portal.call('POST', '/api/catalog/locations', {
+      // A dry run has the catalog read the location at once, through its processors.
+      const read = (target: string) =>
+        portal.call('POST', '/api/catalog/locations?dryRun=true', {
           type: 'file',
           target,
         });
-        expect(registered.status).toBe(201);
-      }
 
-      // Both locations are processed alike; once the one inside shows, the
-      // one outside would have too.
-      await eventually(async () => {
-        const { status } = await portal.call(
-          'GET',
-          '/api/catalog/entities/by-name/resource/default/inside',
-        );
-        return status === 200 ? true : undefined;
-      });
-      await new Promise(done => setTimeout(done, 2000));
-      const smuggled = await portal.call(
-        'GET',
-        '/api/catalog/entities/by-name/resource/default/smuggled',
+      const inside = await read(
+        data.resolve('catalog/inside/catalog-info.yaml'),
       );
-      expect(smuggled.status).toBe(404);
+      expect(inside.status).toBe(201);
+      expect(
+        inside.body.entities.map((e: any) => `${e.kind}:${e.metadata.name}`),
+      ).toEqual(expect.arrayContaining(['Resource:inside']));
+
+      for (const outside of [
+        data.resolve('elsewhere/secret.yaml'),
+        `${data.resolve('catalog')}/{x,..}/elsewhere/secret.yaml`,
+      ]) {
+        const refused = await read(outside);
+        expect(refused.status).toBe(400);
+        expect(JSON.stringify(refused.body)).toMatch(
+          /The catalog (only reads files inside|reads no file location written as a pattern)/,
+        );
+      }
     });
   });
 });

@@ -2,35 +2,43 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   catalogEntityDeletePermission,
   catalogEntityReadPermission,
+  catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
 import { PortalPermissionPolicy } from './permissionPolicy';
 
 describe('PortalPermissionPolicy', () => {
-  const userInfo = mockServices.userInfo({
-    userEntityRef: 'user:default/guest',
-    ownershipEntityRefs: ['user:default/guest', 'group:default/payments-team'],
-  });
-  const policy = new PortalPermissionPolicy(userInfo);
-  const user = {
-    credentials: mockCredentials.user('user:default/guest'),
-    info: { userEntityRef: 'user:default/guest', ownershipEntityRefs: [] },
+  const as = (ownershipEntityRefs: string[]) => {
+    const policy = new PortalPermissionPolicy(
+      mockServices.userInfo({
+        userEntityRef: ownershipEntityRefs[0],
+        ownershipEntityRefs,
+      }),
+      ['group:default/platform-team'],
+    );
+    const user = {
+      credentials: mockCredentials.user(ownershipEntityRefs[0]),
+      info: { userEntityRef: ownershipEntityRefs[0], ownershipEntityRefs: [] },
+    };
+    return (permission: any) => policy.handle({ permission }, user);
   };
+  const developer = as(['user:default/guest', 'group:default/payments-team']);
+  const admin = as(['user:default/ada', 'group:default/platform-team']);
 
   it.each([
     ['reading the catalog', catalogEntityReadPermission],
+    ['registering a location', catalogLocationCreatePermission],
     ['running a template', taskCreatePermission],
   ])('allows %s', async (_, permission) => {
-    await expect(policy.handle({ permission }, user)).resolves.toEqual({
+    await expect(developer(permission)).resolves.toEqual({
       result: AuthorizeResult.ALLOW,
     });
   });
 
   it("limits unregistering an entity to the user's own entities", async () => {
-    await expect(
-      policy.handle({ permission: catalogEntityDeletePermission }, user),
-    ).resolves.toEqual({
+    await expect(developer(catalogEntityDeletePermission)).resolves.toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
       resourceType: 'catalog-entity',
@@ -44,9 +52,27 @@ describe('PortalPermissionPolicy', () => {
     });
   });
 
-  it('refuses unregistering to anonymous callers', async () => {
-    await expect(
-      policy.handle({ permission: catalogEntityDeletePermission }),
-    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  it('keeps removing locations, and all they hold, to admins', async () => {
+    await expect(developer(catalogLocationDeletePermission)).resolves.toEqual({
+      result: AuthorizeResult.DENY,
+    });
+    await expect(admin(catalogLocationDeletePermission)).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    await expect(admin(catalogEntityDeletePermission)).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+  });
+
+  it('refuses unregistering and removing to anonymous callers', async () => {
+    const policy = new PortalPermissionPolicy(mockServices.userInfo(), []);
+    for (const permission of [
+      catalogEntityDeletePermission,
+      catalogLocationDeletePermission,
+    ]) {
+      await expect(policy.handle({ permission })).resolves.toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
   });
 });

@@ -7,7 +7,10 @@ import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
-import { catalogEntityDeletePermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  catalogEntityDeletePermission,
+  catalogLocationDeletePermission,
+} from '@backstage/plugin-catalog-common/alpha';
 import {
   AuthorizeResult,
   isPermission,
@@ -23,31 +26,45 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 /**
  * The portal's permission policy.
  *
- * Anyone signed in may browse the catalog and run templates. Unregistering a
- * catalog entity, such as an ESC environment, is reserved for its owners: the
- * entity records who answers for an Azure identity, so another team must not
- * be able to make it disappear.
+ * Anyone signed in may browse the catalog, register locations and run
+ * templates. An entity, such as an ESC environment, records who answers for
+ * an Azure identity, so only its owners may unregister it; and since
+ * removing a location removes everything it holds, only the portal's admins
+ * may do that.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
-  constructor(private readonly userInfo: UserInfoService) {}
+  constructor(
+    private readonly userInfo: UserInfoService,
+    /** Entity references of the groups (or users) that administer the portal. */
+    private readonly admins: string[],
+  ) {}
 
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const guarded =
+      isPermission(request.permission, catalogEntityDeletePermission) ||
+      isPermission(request.permission, catalogLocationDeletePermission);
+    if (!guarded) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    if (ownershipEntityRefs.some(ref => this.admins.includes(ref))) {
+      return { result: AuthorizeResult.ALLOW };
+    }
     if (isPermission(request.permission, catalogEntityDeletePermission)) {
-      if (!user) {
-        return { result: AuthorizeResult.DENY };
-      }
-      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
-        user.credentials,
-      );
       return createCatalogConditionalDecision(
         request.permission,
         catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
       );
     }
-    return { result: AuthorizeResult.ALLOW };
+    return { result: AuthorizeResult.DENY };
   }
 }
 
@@ -56,9 +73,14 @@ export const permissionPolicyModule = createBackendModule({
   moduleId: 'portal-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
-      async init({ policy, userInfo }) {
-        policy.setPolicy(new PortalPermissionPolicy(userInfo));
+      deps: {
+        policy: policyExtensionPoint,
+        userInfo: coreServices.userInfo,
+        config: coreServices.rootConfig,
+      },
+      async init({ policy, userInfo, config }) {
+        const admins = config.getOptionalStringArray('portal.admins') ?? [];
+        policy.setPolicy(new PortalPermissionPolicy(userInfo, admins));
       },
     });
   },

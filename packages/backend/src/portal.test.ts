@@ -91,4 +91,17 @@ describe('the portal backend', () => {
     );
     expect(allowed.status).toBe(204);
   });
+
+  it('keeps removing locations, and what they hold, to the portal admins', async () => {
+    const registered = await portal.call('POST', '/api/catalog/locations', {
+      type: 'file',
+      target: dataDirectory.resolve('catalog/someone/catalog-info.yaml'),
+    });
+    expect(registered.status).toBe(201);
+    const refused = await portal.call(
+      'DELETE',
+      `/api/catalog/locations/${registered.body.location.id}`,
+    );
+    expect(refused.status).toBe(403);
+  });
 });

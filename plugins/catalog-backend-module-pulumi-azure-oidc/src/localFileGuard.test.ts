@@ -1,4 +1,6 @@
 import { ConfigReader } from '@backstage/config';
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { symlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   allowedFileDirectories,
@@ -6,10 +8,18 @@ import {
 } from './localFileGuard';
 
 describe('LocalFileLocationGuard', () => {
-  const guard = new LocalFileLocationGuard([
-    '/srv/catalog',
-    '/srv/portal/templates',
-  ]);
+  const dir = createMockDirectory({
+    content: {
+      'catalog/payments-prod/catalog-info.yaml': 'kind: Resource',
+      'outside/secret.yaml': 'kind: Resource',
+    },
+  });
+  const catalog = dir.resolve('catalog');
+  const templates = `${dir.path}/portal/templates/*/template.yaml`;
+  const guard = new LocalFileLocationGuard(
+    [catalog, dir.resolve('portal/templates')],
+    [templates],
+  );
   const read = async (type: string, target: string) => {
     const emit = jest.fn();
     const handled = await guard.readLocation({ type, target }, false, emit);
@@ -20,26 +30,45 @@ describe('LocalFileLocationGuard', () => {
   };
 
   it.each([
-    ['file', '/srv/catalog/payments-prod/catalog-info.yaml'],
-    ['file', '/srv/portal/templates/*/template.yaml'],
+    ['file', `${catalog}/payments-prod/catalog-info.yaml`],
+    ['file', `${catalog}/not-yet-written/catalog-info.yaml`],
+    ['file', templates],
     ['url', 'https://github.com/acme/catalog/blob/main/catalog-info.yaml'],
   ])('leaves %s %s to the catalog', async (type, target) => {
     expect(await read(type, target)).toEqual({ handled: false, errors: [] });
   });
 
   it.each([
-    '/etc/passwd',
-    '/srv/catalog',
-    '/srv/catalog/../secrets/token.yaml',
-    '/srv/catalog-old/x.yaml',
-    'relative/elsewhere.yaml',
-  ])('refuses to read %s', async target => {
-    expect(await read('file', target)).toEqual({
-      handled: true,
-      errors: [
-        `The catalog only reads files inside /srv/catalog, /srv/portal/templates; ${target} is not`,
-      ],
-    });
+    () => dir.resolve('outside/secret.yaml'),
+    () => '/etc/passwd',
+    () => catalog,
+    () => `${catalog}/../outside/secret.yaml`,
+    () => `${catalog}-old/x.yaml`,
+  ])('refuses to read what lies outside (%#)', async target => {
+    const { handled, errors } = await read('file', target());
+    expect(handled).toBe(true);
+    expect(errors).toEqual([
+      expect.stringMatching(/^The catalog only reads files inside /),
+    ]);
+  });
+
+  it.each([
+    `{x,..}/{x,..}/outside/secret.yaml`,
+    `..\\\\outside\\\\secret.yaml`,
+    `*/catalog-info.yaml`,
+    `@(payments-prod|..)/catalog-info.yaml`,
+  ])('refuses patterns the file reader would expand: %s', async pattern => {
+    const { handled, errors } = await read('file', `${catalog}/${pattern}`);
+    expect(handled).toBe(true);
+    expect(errors).toEqual([
+      expect.stringMatching(/written as a pattern or with backslashes/),
+    ]);
+  });
+
+  it('follows symbolic links to where they really lead', async () => {
+    symlinkSync(dir.resolve('outside'), dir.resolve('catalog/link'));
+    const { handled } = await read('file', `${catalog}/link/secret.yaml`);
+    expect(handled).toBe(true);
   });
 
   it('runs before the catalog reads files', () => {

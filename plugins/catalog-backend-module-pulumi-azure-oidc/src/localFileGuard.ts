@@ -5,15 +5,36 @@ import {
   LocationSpec,
   processingResult,
 } from '@backstage/plugin-catalog-node';
+import { hasMagic } from 'glob';
+import { realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 
 /**
  * Once users may register `file` locations, any file the backend can read
  * would be theirs to point at. This processor runs before the catalog's file
  * reader and lets it read only inside the allowed directories.
+ *
+ * The reader expands glob patterns and, as configured by the catalog, takes
+ * backslashes for separators; a target is therefore judged only once it can
+ * mean nothing but itself, and by where it really leads (symbolic links
+ * followed).
  */
 export class LocalFileLocationGuard implements CatalogProcessor {
-  constructor(private readonly allowedDirectories: string[]) {}
+  private readonly directories: string[];
+  private readonly configuredTargets: Set<string>;
+
+  /**
+   * @param allowedDirectories - where files may be read
+   * @param configuredTargets - the `file` targets of `catalog.locations`,
+   *   which may be glob patterns: the platform team wrote them
+   */
+  constructor(allowedDirectories: string[], configuredTargets: string[] = []) {
+    this.directories = allowedDirectories.map(realPathOrResolved);
+    this.configuredTargets = new Set(
+      configuredTargets.map(target => resolve(target)),
+    );
+  }
 
   getProcessorName(): string {
     return 'LocalFileLocationGuard';
@@ -29,24 +50,50 @@ export class LocalFileLocationGuard implements CatalogProcessor {
     _optional: boolean,
     emit: CatalogProcessorEmit,
   ): Promise<boolean> {
-    if (location.type !== 'file') {
+    if (
+      location.type !== 'file' ||
+      this.configuredTargets.has(resolve(location.target))
+    ) {
       return false;
     }
-    const target = resolve(location.target);
     if (
-      this.allowedDirectories.some(directory => isInside(target, directory))
+      location.target.includes('\\') ||
+      hasMagic(location.target, {
+        magicalBraces: true,
+        windowsPathsNoEscape: true,
+      })
     ) {
+      emit(
+        processingResult.inputError(
+          location,
+          `The catalog reads no file location written as a pattern or with backslashes; ${location.target} is one`,
+        ),
+      );
+      return true;
+    }
+    const target = await realpath(location.target).catch(() =>
+      resolve(location.target),
+    );
+    if (this.directories.some(directory => isInside(target, directory))) {
       return false;
     }
     emit(
       processingResult.inputError(
         location,
-        `The catalog only reads files inside ${this.allowedDirectories.join(
-          ', ',
-        )}; ${location.target} is not`,
+        `The catalog only reads files inside ${this.directories.join(', ')}; ${
+          location.target
+        } is not`,
       ),
     );
     return true;
+  }
+}
+
+function realPathOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 
@@ -54,30 +101,37 @@ function isInside(target: string, directory: string): boolean {
   const path = relative(directory, target);
   return (
     path !== '' &&
-    !path.startsWith(`..${sep}`) &&
     path !== '..' &&
+    !path.startsWith(`..${sep}`) &&
     !path.startsWith(sep)
   );
 }
 
+/** The `file` locations of `catalog.locations`, as written. */
+export function configuredFileTargets(config: Config): string[] {
+  return (config.getOptionalConfigArray('catalog.locations') ?? [])
+    .filter(location => location.getString('type') === 'file')
+    .map(location => location.getString('target'));
+}
+
 /**
  * The local catalog directory, and the directories of the `file` locations
- * in `catalog.locations` (up to the first glob character), so that the
- * portal's own templates and org data still load.
+ * in `catalog.locations` (up to the first glob character), so that Location
+ * entities in the portal's own files still load.
  */
 export function allowedFileDirectories(
   config: Config,
   localCatalogDirectory: string,
 ): string[] {
-  const configured = (config.getOptionalConfigArray('catalog.locations') ?? [])
-    .filter(location => location.getString('type') === 'file')
-    .map(location => staticDirectory(location.getString('target')));
+  const configured = configuredFileTargets(config).map(staticDirectory);
   return [...new Set([resolve(localCatalogDirectory), ...configured])];
 }
 
 function staticDirectory(target: string): string {
   const segments = target.split(/[\\/]/);
-  const firstGlob = segments.findIndex(segment => /[*?[\]{}]/.test(segment));
+  const firstGlob = segments.findIndex(segment =>
+    hasMagic(segment, { magicalBraces: true }),
+  );
   return firstGlob < 0
     ? dirname(resolve(target))
     : resolve(segments.slice(0, firstGlob).join('/') || '.');

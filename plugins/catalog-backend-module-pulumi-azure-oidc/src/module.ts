@@ -9,6 +9,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   allowedFileDirectories,
+  configuredFileTargets,
   LocalFileLocationGuard,
 } from './localFileGuard';
 
@@ -34,7 +35,12 @@ export default createBackendModule({
           localCatalogDirectorySetting(config),
         );
         locations.setAllowedLocationTypes(['url', 'file']);
-        processing.addProcessor(new LocalFileLocationGuard(directories));
+        processing.addProcessor(
+          new LocalFileLocationGuard(
+            directories,
+            configuredFileTargets(config),
+          ),
+        );
         logger.info(
           `File locations may be registered inside ${directories.join(', ')}`,
         );

@@ -18,24 +18,36 @@ describe('escEnvironmentEntityName', () => {
   const validator = makeValidator();
 
   it.each([
-    ['payments', 'prod', 'payments-prod'],
-    ['Payments', 'Prod.EU_1', 'payments-prod.eu_1'],
-    ['default', 'staging', 'default-staging'],
-  ])('names %s/%s %s', (project, environment, name) => {
-    expect(escEnvironmentEntityName(ref(project, environment))).toBe(name);
+    ['payments', 'prod', /^payments-prod-[0-9a-f]{8}$/],
+    ['Payments', 'Prod.EU_1', /^payments-prod\.eu_1-[0-9a-f]{8}$/],
+    ['a--b', 'c', /^a-b-c-[0-9a-f]{8}$/],
+    ['a_', '_b', /^a-b-[0-9a-f]{8}$/],
+  ])('names %s/%s readably', (project, environment, pattern) => {
+    const name = escEnvironmentEntityName(ref(project, environment));
+    expect(name).toMatch(pattern);
+    expect(validator.isValidEntityName(name)).toBe(true);
+  });
+
+  it('stays within 63 characters', () => {
+    const name = escEnvironmentEntityName(
+      ref('p'.repeat(100), 'e'.repeat(100)),
+    );
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(validator.isValidEntityName(name)).toBe(true);
   });
 
   it.each([
-    ['a--b', 'c'],
-    ['a', 'b.'],
-    ['a_', '_b'],
-    ['p'.repeat(100), 'e'.repeat(100)],
-  ])('makes %s/%s valid and keeps it unique', (project, environment) => {
-    const name = escEnvironmentEntityName(ref(project, environment));
-    expect(validator.isValidEntityName(name)).toBe(true);
-    expect(name).toMatch(/-[0-9a-f]{8}$/);
-    expect(name).not.toBe(
-      escEnvironmentEntityName(ref(`${project}x`, environment)),
+    [ref('a-b', 'c'), ref('a', 'b-c')],
+    [ref('app', 'dev'), { ...ref('app', 'dev'), organization: 'other-org' }],
+  ])('tells apart %o and %o, which read alike', (first, second) => {
+    expect(escEnvironmentEntityName(first)).not.toBe(
+      escEnvironmentEntityName(second),
+    );
+  });
+
+  it('is the same on every run', () => {
+    expect(escEnvironmentEntityName(ref('payments', 'prod'))).toBe(
+      escEnvironmentEntityName(ref('payments', 'prod')),
     );
   });
 });
@@ -72,7 +84,7 @@ describe('escEnvironmentEntity', () => {
     expect(entity).toMatchObject({
       kind: 'Resource',
       metadata: {
-        name: 'payments-prod',
+        name: escEnvironmentEntityName(ref('payments', 'prod')),
         title: 'acme/payments/prod',
         description:
           'Pulumi ESC environment acme/payments/prod, logging into Azure through OIDC.',

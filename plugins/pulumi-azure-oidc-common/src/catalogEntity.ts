@@ -50,25 +50,21 @@ export function toEntityRef(
 }
 
 /**
- * `<project>-<environment>`, lower case, as an entity name: letters and digits
- * separated by single `-`, `_` or `.`, at most 63 characters. Where making it
- * valid changed or shortened it, a fingerprint of the full reference keeps
- * it unique.
+ * `<project>-<environment>-<fingerprint>`, lower case, as an entity name:
+ * letters and digits separated by single `-`, `_` or `.`, at most 63
+ * characters. ESC names may contain every separator, so `a-b/c` and `a/b-c`
+ * read alike, and other organizations may use the same names: the
+ * fingerprint of the full reference keeps each environment's name its own.
  */
 export function escEnvironmentEntityName(ref: EscEnvironmentRef): string {
-  const raw = `${ref.project}-${ref.environment}`.toLowerCase();
-  const cleaned = raw
+  const suffix = `-${fingerprint(formatEnvironmentRef(ref))}`;
+  const readable = `${ref.project}-${ref.environment}`
+    .toLowerCase()
     .replace(/[^a-z0-9._-]/g, '-')
     .replace(/[._-]{2,}/g, '-')
-    .replace(/^[._-]+|[._-]+$/g, '');
-  if (cleaned === raw && cleaned.length <= ENTITY_NAME_MAX_LENGTH) {
-    return cleaned;
-  }
-  const suffix = `-${fingerprint(formatEnvironmentRef(ref))}`;
-  const head = cleaned
     .slice(0, ENTITY_NAME_MAX_LENGTH - suffix.length)
-    .replace(/[._-]+$/, '');
-  return `${head}${suffix}`;
+    .replace(/^[._-]+|[._-]+$/g, '');
+  return `${readable}${suffix}`;
 }
 
 export interface EscEnvironmentEntityInput {

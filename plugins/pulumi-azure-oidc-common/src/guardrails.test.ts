@@ -1,4 +1,5 @@
 import {
+  checkOrganizationAllowed,
   checkScopeAllowed,
   checkSubscriptionAllowed,
   Guardrails,
@@ -10,9 +11,28 @@ import { RoleCatalogue } from './roles';
 const sub = '11111111-2222-3333-4444-555555555555';
 const catalogue = new RoleCatalogue();
 const open: Guardrails = {
+  allowedOrganizations: ['acme'],
   allowedSubscriptions: [{ id: sub, name: 'Payments' }],
   allowedPrivilegedRoles: [],
+  allowIacSubject: false,
 };
+
+describe('organizations', () => {
+  it('allows the listed organizations, exactly as written', () => {
+    expect(checkOrganizationAllowed(open, 'acme')).toBeUndefined();
+    expect(checkOrganizationAllowed(open, 'Acme')).toBe(
+      'must be one of the Pulumi organizations this portal allows: acme',
+    );
+    expect(checkOrganizationAllowed(open, 'evil-org')).toBe(
+      'must be one of the Pulumi organizations this portal allows: acme',
+    );
+  });
+  it('refuses every organization until the platform team allows one', () => {
+    expect(
+      checkOrganizationAllowed({ ...open, allowedOrganizations: [] }, 'acme'),
+    ).toMatch(/allows no Pulumi organization yet/);
+  });
+});
 
 describe('subscriptions', () => {
   it('allows listed subscriptions in any case', () => {

@@ -12,6 +12,12 @@ export interface AllowedSubscription {
 }
 
 export interface Guardrails {
+  /**
+   * Pulumi organizations whose environments may be trusted. The audience and
+   * subject name the organization, so trusting another one would hand Azure
+   * access to whoever runs it. None: nothing is allowed.
+   */
+  allowedOrganizations: string[];
   /** Subscriptions environments may get access to. None: nothing is allowed. */
   allowedSubscriptions: AllowedSubscription[];
   /**
@@ -23,6 +29,27 @@ export interface Guardrails {
   allowedPrivilegedRoles: string[];
   /** Scopes role assignments must lie within. Unset: anywhere in an allowed subscription. */
   allowedScopePrefixes?: string[];
+  /**
+   * Whether the `<yaml>` subject of IaC stacks may be trusted. Every stack of
+   * the organization presents that same subject, whatever environment it
+   * imports, so trusting it trusts the whole organization.
+   */
+  allowIacSubject: boolean;
+}
+
+export function checkOrganizationAllowed(
+  guardrails: Guardrails,
+  organization: string,
+): string | undefined {
+  if (guardrails.allowedOrganizations.length === 0) {
+    return 'cannot be used: this portal allows no Pulumi organization yet (pulumiAzureOidc.guardrails.allowedOrganizations)';
+  }
+  if (!guardrails.allowedOrganizations.includes(organization)) {
+    return `must be one of the Pulumi organizations this portal allows: ${guardrails.allowedOrganizations.join(
+      ', ',
+    )}`;
+  }
+  return undefined;
 }
 
 export function checkSubscriptionAllowed(

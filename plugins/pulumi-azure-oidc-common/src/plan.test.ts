@@ -9,9 +9,11 @@ const context: PlanContext = {
   defaultSubscriptionId: sub,
   issuer: 'https://api.pulumi.com/oidc',
   guardrails: {
+    allowedOrganizations: ['acme', 'other-org'],
     allowedSubscriptions: [{ id: sub }],
     allowedPrivilegedRoles: [],
     allowedScopePrefixes: [`/subscriptions/${sub}`],
+    allowIacSubject: true,
   },
   roles: new RoleCatalogue(),
   escEnvironmentsEnabled: true,

@@ -5,6 +5,7 @@
 import { toEntityRef } from './catalogEntity';
 import { KeyVaultSecrets } from './environmentYaml';
 import {
+  checkOrganizationAllowed,
   checkScopeAllowed,
   checkSubscriptionAllowed,
   Guardrails,
@@ -124,7 +125,11 @@ export function planProvisioning(
       'must be given: this portal has no default organization (pulumiAzureOidc.pulumiCloud.organization)',
     );
   } else {
-    report('organization', checkEscName(organization));
+    report(
+      'organization',
+      checkEscName(organization) ??
+        checkOrganizationAllowed(context.guardrails, organization),
+    );
   }
   report('project', checkEscName(request.project));
   report('environment', checkEscName(request.environment));
@@ -182,6 +187,12 @@ export function planProvisioning(
     report,
   );
   const keyVault = checkKeyVault(request.keyVault, report);
+  if (request.includeIacSubject && !context.guardrails.allowIacSubject) {
+    report(
+      'includeIacSubject',
+      'cannot be used: every IaC stack of the organization presents the <yaml> subject, so this portal does not trust it (pulumiAzureOidc.guardrails.allowIacSubject)',
+    );
+  }
 
   const createEscEnvironment = request.createEscEnvironment ?? false;
   if (createEscEnvironment && !context.escEnvironmentsEnabled) {

@@ -50,6 +50,13 @@ export function parseScope(
   if (segments.some(s => s === '')) {
     return { problem: 'must be a resource id without empty segments' };
   }
+  // Azure might resolve `..` or encoded characters; prefixes are compared as written.
+  if (segments.some(s => s === '.' || s === '..' || /[%?#\s\\]/.test(s))) {
+    return {
+      problem:
+        "must be a resource id without '.' or '..' segments, '%', '?', '#', '\\' or spaces",
+    };
+  }
   const [subscriptionsKeyword, scopeSubscription, ...rest] = segments;
   if (
     subscriptionsKeyword?.toLowerCase() !== 'subscriptions' ||
@@ -80,18 +87,22 @@ export function parseScope(
   }
 
   // providers/<namespace>/<type>/<name>[/<type>/<name>…]
-  const [providersKeyword, ...typed] = resource;
+  const [providersKeyword, namespace, ...typed] = resource;
   if (
     providersKeyword.toLowerCase() !== 'providers' ||
-    typed.length < 3 ||
-    typed.length % 2 === 0
+    !/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$/.test(namespace ?? '') ||
+    typed.length < 2 ||
+    typed.length % 2 === 1
   ) {
     return {
       problem: `must name a resource as '${groupId}/providers/<namespace>/<type>/<name>'`,
     };
   }
   return {
-    scope: { id: `${groupId}/providers/${typed.join('/')}`, kind: 'resource' },
+    scope: {
+      id: `${groupId}/providers/${[namespace, ...typed].join('/')}`,
+      kind: 'resource',
+    },
   };
 }
 

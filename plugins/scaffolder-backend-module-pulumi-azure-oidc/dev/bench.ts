@@ -2,7 +2,9 @@
  * `yarn bench`: how long the parts of a template run take that do not wait
  * on a cloud. Prints medians and 95th percentiles; asserts nothing.
  */
+import type { PlanContext } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { performance } from 'node:perf_hooks';
+import type { DryRunOptions } from '../src/engine/dryRun';
 
 const TENANT = '99999999-8888-7777-6666-555555555555';
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
@@ -43,13 +45,15 @@ async function main() {
   );
   const { EngineProgress, resourceLabels } = require('../src/engine/progress');
 
-  const context = {
+  const context: PlanContext = {
     defaultOrganization: 'acme',
     defaultSubscriptionId: SUBSCRIPTION,
     issuer: 'https://api.pulumi.com/oidc',
     guardrails: {
+      allowedOrganizations: ['acme'],
       allowedSubscriptions: [{ id: SUBSCRIPTION }],
       allowedPrivilegedRoles: [],
+      allowIacSubject: true,
     },
     roles: new common.RoleCatalogue(),
     escEnvironmentsEnabled: true,
@@ -84,10 +88,9 @@ async function main() {
     () => plan(largest),
   );
 
-  const options = {
+  const options: DryRunOptions = {
     projectName: 'esc-azure-oidc',
     stackName: 'bench',
-    pulumiCloudApiUrl: 'https://api.pulumi.com',
     tenantId: TENANT,
   };
   await measure('dry run, typical request', 50, () =>

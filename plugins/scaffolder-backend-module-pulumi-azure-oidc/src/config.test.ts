@@ -104,7 +104,12 @@ describe('readPulumiAzureOidcConfig', () => {
   it('reads workload identity from the AKS environment', () => {
     process.env.AZURE_FEDERATED_TOKEN_FILE = '/var/run/secrets/token';
     process.env.AZURE_CLIENT_ID = 'aks-client';
+    process.env.AZURE_TENANT_ID = TENANT;
     try {
+      expect(
+        read({ azure: { credentials: { type: 'workloadIdentity' } } }).azure
+          .tenantId,
+      ).toBe(TENANT);
       expect(
         read({ azure: { credentials: { type: 'workloadIdentity' } } }).azure
           .credentials,
@@ -116,6 +121,7 @@ describe('readPulumiAzureOidcConfig', () => {
     } finally {
       delete process.env.AZURE_FEDERATED_TOKEN_FILE;
       delete process.env.AZURE_CLIENT_ID;
+      delete process.env.AZURE_TENANT_ID;
     }
   });
 
@@ -159,6 +165,29 @@ describe('readPulumiAzureOidcConfig', () => {
     [
       { guardrails: { allowedPrivilegedRoles: ['Root'] } },
       "pulumiAzureOidc.guardrails.allowedPrivilegedRoles names 'Root', which is neither a built-in role nor one of guardrails.roles",
+    ],
+    [
+      {
+        azure: {
+          credentials: {
+            type: 'clientSecret',
+            clientId: 'x',
+            clientSecret: 'y',
+          },
+        },
+      },
+      'pulumiAzureOidc.azure.tenantId must be set for clientSecret credentials',
+    ],
+    [
+      {
+        state: { backendUrl: 'http://pulumi.internal', passphrase: 'p' },
+        pulumiCloud: { accessToken: 't' },
+      },
+      'pulumiAzureOidc.state.backendUrl must be a Pulumi Cloud URL (https://…)',
+    ],
+    [
+      { state: { backendUrl: 'file://~/state' } },
+      'pulumiAzureOidc.state.backendUrl must be an absolute file URL such as file:///var/lib/pulumi-state, got file://~/state',
     ],
     [
       { state: { backendUrl: 'ftp://state' } },

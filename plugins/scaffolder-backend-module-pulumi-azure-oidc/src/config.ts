@@ -9,7 +9,7 @@ import {
   RoleCatalogue,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** How the Pulumi engine authenticates to Azure. */
 export type AzureCredentials =
@@ -113,7 +113,13 @@ export function readPulumiAzureOidcConfig(
   } catch (error) {
     throw new Error(`${KEY}.guardrails.roles: ${(error as Error).message}`);
   }
+  const defaultOrganization = config?.getOptionalString(
+    'pulumiCloud.organization',
+  );
   const guardrails: Guardrails = {
+    allowedOrganizations:
+      config?.getOptionalStringArray('guardrails.allowedOrganizations') ??
+      (defaultOrganization ? [defaultOrganization] : []),
     allowedSubscriptions,
     allowedRoles: config?.getOptionalStringArray('guardrails.allowedRoles'),
     allowedPrivilegedRoles:
@@ -121,6 +127,8 @@ export function readPulumiAzureOidcConfig(
     allowedScopePrefixes: config?.getOptionalStringArray(
       'guardrails.allowedScopePrefixes',
     ),
+    allowIacSubject:
+      config?.getOptionalBoolean('guardrails.allowIacSubject') ?? false,
   };
   for (const key of ['allowedRoles', 'allowedPrivilegedRoles'] as const) {
     const unknown = guardrails[key]?.find(role => !roles.find(role));
@@ -131,19 +139,46 @@ export function readPulumiAzureOidcConfig(
     }
   }
 
+  const credentials = readAzureCredentials(
+    config?.getOptionalConfig('azure.credentials'),
+  );
+  // AKS workload identity publishes the tenant next to the client id.
+  const credentialsTenant =
+    credentials.type === 'workloadIdentity'
+      ? process.env.AZURE_TENANT_ID
+      : undefined;
+  if (
+    (credentials.type === 'clientSecret' ||
+      credentials.type === 'workloadIdentity') &&
+    !(tenantId ?? credentialsTenant)
+  ) {
+    throw new Error(
+      `${KEY}.azure.tenantId must be set for ${credentials.type} credentials`,
+    );
+  }
+
   const backendUrl =
     config?.getOptionalString('state.backendUrl') ??
     pathToFileURL(resolve(dataDirectory, 'state')).href;
-  if (!/^(https?|file|azblob|s3|gs):\/\//.test(backendUrl)) {
+  if (!/^(https|file|azblob|s3|gs):\/\//.test(backendUrl)) {
     throw new Error(
       `${KEY}.state.backendUrl must be a Pulumi Cloud URL (https://…) or a DIY backend (file://, azblob://, s3://, gs://)`,
     );
+  }
+  if (backendUrl.startsWith('file://')) {
+    try {
+      fileURLToPath(backendUrl);
+    } catch {
+      throw new Error(
+        `${KEY}.state.backendUrl must be an absolute file URL such as file:///var/lib/pulumi-state, got ${backendUrl}`,
+      );
+    }
   }
 
   const accessToken = config?.getOptionalString('pulumiCloud.accessToken');
   const passphrase = config?.getOptionalString('state.passphrase');
   const secretsProvider = config?.getOptionalString('state.secretsProvider');
-  if (/^https?:\/\//.test(backendUrl) && !accessToken) {
+  if (backendUrl.startsWith('https://') && !accessToken) {
     throw new Error(
       `${KEY}.state.backendUrl points at Pulumi Cloud, which needs ${KEY}.pulumiCloud.accessToken`,
     );
@@ -160,7 +195,7 @@ export function readPulumiAzureOidcConfig(
 
   return {
     pulumiCloud: {
-      organization: config?.getOptionalString('pulumiCloud.organization'),
+      organization: defaultOrganization,
       apiUrl,
       consoleUrl: (
         config?.getOptionalString('pulumiCloud.consoleUrl') ??
@@ -170,11 +205,9 @@ export function readPulumiAzureOidcConfig(
       issuer,
     },
     azure: {
-      tenantId,
+      tenantId: tenantId ?? credentialsTenant,
       defaultSubscriptionId,
-      credentials: readAzureCredentials(
-        config?.getOptionalConfig('azure.credentials'),
-      ),
+      credentials,
     },
     guardrails,
     roles,
@@ -244,7 +277,7 @@ function requiredEnv(name: string, key: string): string {
 export function usesPulumiCloudState(
   settings: PulumiAzureOidcSettings,
 ): boolean {
-  return /^https?:\/\//.test(settings.state.backendUrl);
+  return settings.state.backendUrl.startsWith('https://');
 }
 
 /** Every configured secret value, so that none is ever logged or echoed. */

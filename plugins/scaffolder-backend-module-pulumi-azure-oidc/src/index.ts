@@ -17,4 +17,9 @@ export {
   type ProvisionOptions,
   type ProvisionOutcome,
 } from './engine/automationEngine';
+export {
+  PulumiCloudEscEnvironments,
+  type EscEnvironmentChange,
+  type EscEnvironments,
+} from './escEnvironments';
 export { SecretRedactor } from './secrets';

@@ -98,10 +98,12 @@ describe('the scaffolder module', () => {
       organization: 'acme',
       defaultSubscriptionId: '11111111-2222-3333-4444-555555555555',
       guardrails: {
+        allowedOrganizations: ['acme'],
         allowedSubscriptions: [
           { id: '11111111-2222-3333-4444-555555555555', name: 'Payments' },
         ],
         allowedPrivilegedRoles: [],
+        allowIacSubject: false,
         allowedScopePrefixes: [
           '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apps',
         ],

@@ -9,6 +9,7 @@ import { createPulumiAzureOidcActions } from './actions';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import { AutomationApiEngine } from './engine/automationEngine';
 import { PulumiCli } from './engine/pulumiCli';
+import { PulumiCloudEscEnvironments } from './escEnvironments';
 import { createOptionsRouter } from './router';
 import { SecretRedactor } from './secrets';
 
@@ -39,12 +40,17 @@ export default createBackendModule({
           redactor,
           logger,
         });
+        const { apiUrl, accessToken } = settings.pulumiCloud;
+        const escEnvironments = accessToken
+          ? new PulumiCloudEscEnvironments({ apiUrl, accessToken })
+          : undefined;
         scaffolder.addActions(
           ...createPulumiAzureOidcActions({
             settings,
             engine,
             redactor,
             catalog,
+            escEnvironments,
           }),
         );
         httpRouter.use(createOptionsRouter(settings));

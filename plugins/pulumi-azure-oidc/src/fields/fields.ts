@@ -10,6 +10,7 @@ import {
   RuleTextField,
 } from './components';
 import {
+  organizationProblem,
   roleAssignmentProblems,
   subscriptionProblem,
   TextRule,
@@ -67,8 +68,9 @@ export const azureKeyVaultSecretNameField = ruleField(
 export const pulumiOrganizationField = createFormField({
   name: 'PulumiOrganization',
   component: PulumiOrganizationField,
-  validation: (value: string, validation) => {
-    if (value) report(validation, textRules.escName(value));
+  validation: async (value: string, validation, { apiHolder }) => {
+    if (value)
+      report(validation, organizationProblem(value, await options(apiHolder)));
   },
 });
 

@@ -3,6 +3,7 @@ import {
   ProvisioningOptions,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
+  organizationProblem,
   roleAssignmentProblems,
   subscriptionProblem,
   textRules,
@@ -12,6 +13,8 @@ const SUB = '11111111-2222-3333-4444-555555555555';
 const options: ProvisioningOptions = {
   organization: 'acme',
   guardrails: {
+    allowedOrganizations: ['acme'],
+    allowIacSubject: false,
     allowedSubscriptions: [{ id: SUB, name: 'Payments' }],
     allowedPrivilegedRoles: [],
     allowedScopePrefixes: [`/subscriptions/${SUB}/resourceGroups/rg-apps`],
@@ -34,6 +37,16 @@ describe('the form rules', () => {
     );
     expect(textRules.keyVaultSecretName('db_password')).toBe(
       'must be 1 to 127 letters, digits and hyphens',
+    );
+  });
+
+  it('check organizations against the guardrails', () => {
+    expect(organizationProblem('acme', options)).toBeUndefined();
+    expect(organizationProblem('evil-org', options)).toBe(
+      'must be one of the Pulumi organizations this portal allows: acme',
+    );
+    expect(organizationProblem('acme corp', options)).toMatch(
+      /^must start with a letter or digit/,
     );
   });
 

@@ -7,6 +7,7 @@ import {
   checkEscName,
   checkKeyVaultName,
   checkKeyVaultSecretName,
+  checkOrganizationAllowed,
   checkScopeAllowed,
   checkSubscriptionAllowed,
   isGuid,
@@ -25,6 +26,15 @@ export const textRules = {
 } as const;
 
 export type TextRule = keyof typeof textRules;
+
+export function organizationProblem(
+  value: string,
+  options: ProvisioningOptions,
+): string | undefined {
+  return (
+    checkEscName(value) ?? checkOrganizationAllowed(options.guardrails, value)
+  );
+}
 
 export function subscriptionProblem(
   value: string,

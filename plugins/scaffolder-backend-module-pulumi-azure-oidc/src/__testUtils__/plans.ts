@@ -14,8 +14,10 @@ export const planContext: PlanContext = {
   defaultSubscriptionId: SUBSCRIPTION,
   issuer: 'https://api.pulumi.com/oidc',
   guardrails: {
+    allowedOrganizations: ['acme'],
     allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
     allowedPrivilegedRoles: [],
+    allowIacSubject: true,
   },
   roles: new RoleCatalogue(),
   escEnvironmentsEnabled: true,

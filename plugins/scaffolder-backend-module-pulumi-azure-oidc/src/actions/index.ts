@@ -1,6 +1,7 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PulumiAzureOidcSettings } from '../config';
 import { ProvisioningEngine } from '../engine/automationEngine';
+import { EscEnvironments } from '../escEnvironments';
 import { SecretRedactor } from '../secrets';
 import { createPulumiAzureOidcProvisionAction } from './provision';
 import { createPulumiAzureOidcPublishLocalAction } from './publishLocal';
@@ -31,6 +32,7 @@ export function createPulumiAzureOidcActions(options: {
   engine: ProvisioningEngine;
   redactor: SecretRedactor;
   catalog: CatalogService;
+  escEnvironments?: EscEnvironments;
 }) {
   const { settings, catalog } = options;
   const directory = settings.localCatalogDirectory;

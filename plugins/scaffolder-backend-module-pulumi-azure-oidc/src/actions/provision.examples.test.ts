@@ -20,7 +20,10 @@ describe('the examples of pulumi:azureOidc:provision', () => {
         dataDirectory: dir.path,
         pulumiCloud: { organization: 'acme', accessToken: 'token' },
         azure: { defaultSubscriptionId: SUBSCRIPTION },
-        guardrails: { allowedSubscriptions: [{ id: SUBSCRIPTION }] },
+        guardrails: {
+          allowedSubscriptions: [{ id: SUBSCRIPTION }],
+          allowIacSubject: true,
+        },
       },
     }),
   );
@@ -31,6 +34,10 @@ describe('the examples of pulumi:azureOidc:provision', () => {
   const action = createPulumiAzureOidcProvisionAction({
     settings,
     engine,
+    escEnvironments: {
+      createOrUpdate: () =>
+        Promise.reject(new Error('examples are dry-run only')),
+    },
     redactor: new SecretRedactor(),
   });
 

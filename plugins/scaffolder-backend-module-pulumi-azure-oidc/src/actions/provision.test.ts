@@ -16,11 +16,13 @@ import {
   AutomationApiEngine,
   EngineStack,
   ProvisioningEngine,
+  ProvisioningCancelledError,
   ProvisioningFailedError,
   ProvisionOutcome,
   StackLockedError,
 } from '../engine/automationEngine';
 import { PulumiCli } from '../engine/pulumiCli';
+import { EscEnvironments } from '../escEnvironments';
 import { SecretRedactor } from '../secrets';
 import { SUBSCRIPTION, TENANT } from '../__testUtils__/plans';
 import { createPulumiAzureOidcProvisionAction } from './provision';
@@ -93,10 +95,10 @@ const outcome: ProvisionOutcome = {
     issuer: 'https://api.pulumi.com/oidc',
     audience: 'azure:acme',
     subjects: ['pulumi:environments:org:acme:env:payments/prod'],
+    federatedCredentialIds: ['fic-1'],
     roleAssignmentIds: ['ra-1', 'ra-2'],
     environmentRef: 'acme/payments/prod',
     environmentYaml: 'values: {}\n',
-    escEnvironmentCreated: false,
   },
   changes: { created: 6, updated: 0, replaced: 0, deleted: 0, same: 0 },
 };
@@ -109,12 +111,16 @@ describe('pulumi:azureOidc:provision', () => {
     }),
   );
   let engine: jest.Mocked<ProvisioningEngine>;
+  let escEnvironments: jest.Mocked<EscEnvironments>;
   let logger: ReturnType<typeof recordingLogger>;
 
   beforeEach(() => {
     engine = {
       stackName: jest.fn().mockReturnValue('acme.payments.prod-0123456789ab'),
       provision: jest.fn().mockResolvedValue(outcome),
+    };
+    escEnvironments = {
+      createOrUpdate: jest.fn().mockResolvedValue('created'),
     };
     logger = recordingLogger();
   });
@@ -123,7 +129,8 @@ describe('pulumi:azureOidc:provision', () => {
     createPulumiAzureOidcProvisionAction({
       settings,
       engine,
-      redactor: new SecretRedactor(),
+      escEnvironments,
+      redactor: new SecretRedactor(configuredSecrets(settings)),
     });
   const context = (actionInput: object, extra: object = {}) => ({
     ...createMockActionContext({
@@ -169,9 +176,11 @@ describe('pulumi:azureOidc:provision', () => {
       owner: 'group:default/payments-team',
     });
     expect(plan.application.notes).toContain('Requested by: user:default/ada.');
-    const { roleAssignmentIds, ...outputs } = outcome.outputs;
+    const { federatedCredentialIds, roleAssignmentIds, ...outputs } =
+      outcome.outputs;
     expect(Object.fromEntries((ctx.output as jest.Mock).mock.calls)).toEqual({
       ...outputs,
+      escEnvironmentCreated: false,
       stackName: outcome.stackName,
       changes: outcome.changes,
       pulumiCloudUrl: 'https://app.pulumi.com/acme/esc/payments/prod',
@@ -192,6 +201,66 @@ describe('pulumi:azureOidc:provision', () => {
       'info Provisioning the Azure identity of the ESC environment acme/payments/prod',
       'info The Azure identity of acme/payments/prod is ready: client id c1d2e3f4-0000-0000-0000-000000000001 (6 created, 0 updated, 0 replaced, 0 deleted, 0 unchanged)',
     ]);
+    expect(escEnvironments.createOrUpdate).not.toHaveBeenCalled();
+  });
+
+  it('creates or updates the ESC environment in Pulumi Cloud once the trust exists', async () => {
+    const order: string[] = [];
+    engine.provision.mockImplementation(async () => {
+      order.push('provision');
+      return outcome;
+    });
+    escEnvironments.createOrUpdate.mockImplementation(async () => {
+      order.push('environment');
+      return 'updated';
+    });
+    const controller = new AbortController();
+    const ctx = context(
+      { ...input, createEscEnvironment: true },
+      { signal: controller.signal },
+    );
+    await action().handler(ctx);
+
+    expect(order).toEqual(['provision', 'environment']);
+    expect(escEnvironments.createOrUpdate).toHaveBeenCalledWith(
+      { organization: 'acme', project: 'payments', environment: 'prod' },
+      outcome.outputs.environmentYaml,
+      controller.signal,
+    );
+    expect(
+      Object.fromEntries((ctx.output as jest.Mock).mock.calls)
+        .escEnvironmentCreated,
+    ).toBe(true);
+    expect(logger.lines).toContain(
+      'info updated: ESC environment acme/payments/prod in Pulumi Cloud',
+    );
+  });
+
+  it('refuses to create the environment where no Pulumi Cloud token is configured', async () => {
+    const withoutToken = createPulumiAzureOidcProvisionAction({
+      settings,
+      engine,
+      redactor: new SecretRedactor(),
+    });
+    await expect(
+      withoutToken.handler(context({ ...input, createEscEnvironment: true })),
+    ).rejects.toThrow(
+      /createEscEnvironment cannot be used: this portal has no Pulumi Cloud access token/,
+    );
+    expect(engine.provision).not.toHaveBeenCalled();
+  });
+
+  it('says when Pulumi Cloud refuses the environment, with no secret in it', async () => {
+    escEnvironments.createOrUpdate.mockRejectedValue(
+      new Error(
+        'Pulumi Cloud refused to update the ESC environment acme/payments/prod: 403 token pul-canary-token-0001 lacks access',
+      ),
+    );
+    await expect(
+      action().handler(context({ ...input, createEscEnvironment: true })),
+    ).rejects.toThrow(
+      'Pulumi Cloud refused to update the ESC environment acme/payments/prod: 403 token *** lacks access',
+    );
   });
 
   it('turns engine events into log lines', async () => {
@@ -248,20 +317,14 @@ describe('pulumi:azureOidc:provision', () => {
         expect.objectContaining({
           type: 'azure-native:authorization:RoleAssignment',
         }),
-        expect.objectContaining({
-          type: 'pulumi:providers:pulumiservice',
-          name: 'pulumi-cloud',
-        }),
-        expect.objectContaining({
-          type: 'pulumiservice:index:Environment',
-          name: 'esc-environment',
-        }),
       ]),
     );
-    expect(outputs.plannedResources).toHaveLength(7);
+    expect(outputs.plannedResources).toHaveLength(5);
     expect(outputs.stackName).toBe('acme.payments.prod-0123456789ab');
+    expect(escEnvironments.createOrUpdate).not.toHaveBeenCalled();
+    expect(outputs.escEnvironmentCreated).toBe(false);
     expect(outputs.changes).toEqual({
-      created: 7,
+      created: 5,
       updated: 0,
       replaced: 0,
       deleted: 0,
@@ -285,13 +348,12 @@ describe('pulumi:azureOidc:provision', () => {
         "info would create: federated credential 'pulumi-esc-environment' for pulumi:environments:org:acme:env:payments/prod",
         `info would create: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}`,
         `info would create: role assignment 'Contributor' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
-        'info would create: the Pulumi Cloud provider',
-        'info would create: ESC environment acme/payments/prod in Pulumi Cloud',
+        'info would create or update: ESC environment acme/payments/prod in Pulumi Cloud',
       ]),
     );
-    expect(logger.lines).toHaveLength(8);
-    expect(logger.lines[7]).toBe(
-      'info Dry run: 7 resources would be created for acme/payments/prod',
+    expect(logger.lines).toHaveLength(7);
+    expect(logger.lines[6]).toBe(
+      'info Dry run: 5 resources would be created for acme/payments/prod',
     );
   });
 
@@ -361,6 +423,12 @@ describe('pulumi:azureOidc:provision', () => {
     );
     await expect(action().handler(context(input))).rejects.toThrow(
       /^The ESC environment acme\/payments\/prod is being provisioned by another run/,
+    );
+    engine.provision.mockRejectedValueOnce(
+      new ProvisioningCancelledError('acme/payments/prod'),
+    );
+    await expect(action().handler(context(input))).rejects.toThrow(
+      /^Provisioning of acme\/payments\/prod was cancelled/,
     );
     engine.provision.mockRejectedValueOnce(
       new Error("The Pulumi CLI is not on the backend's PATH."),

@@ -13,6 +13,7 @@ import {
 import { JsonObject } from '@backstage/types';
 import { createHash } from 'node:crypto';
 import { PulumiAzureOidcSettings } from '../config';
+import { EscEnvironments } from '../escEnvironments';
 import {
   ProvisioningEngine,
   ProvisioningFailedError,
@@ -34,6 +35,15 @@ export interface ProvisionActionOptions {
   settings: PulumiAzureOidcSettings;
   engine: ProvisioningEngine;
   redactor: SecretRedactor;
+  /** Where ESC environments are created; present when a token is configured. */
+  escEnvironments?: EscEnvironments;
+}
+
+/** What a run leaves behind, kept in the task's checkpoint. */
+type ActionOutcome = ProvisionOutcome & { escEnvironmentCreated: boolean };
+
+function escEnvironmentLabel(plan: ProvisionPlan): string {
+  return `ESC environment ${plan.environmentRef} in Pulumi Cloud`;
 }
 
 /**
@@ -43,7 +53,7 @@ export interface ProvisionActionOptions {
 export function createPulumiAzureOidcProvisionAction(
   options: ProvisionActionOptions,
 ) {
-  const { settings, engine, redactor } = options;
+  const { settings, engine, redactor, escEnvironments } = options;
 
   return createTemplateAction({
     id: PROVISION_ACTION_ID,
@@ -187,7 +197,7 @@ export function createPulumiAzureOidcProvisionAction(
         issuer: settings.pulumiCloud.issuer,
         guardrails: settings.guardrails,
         roles: settings.roles,
-        escEnvironmentsEnabled: !!settings.pulumiCloud.accessToken,
+        escEnvironmentsEnabled: !!escEnvironments,
         requestedBy: ctx.user?.ref,
       });
       if (!result.plan) {
@@ -200,14 +210,13 @@ export function createPulumiAzureOidcProvisionAction(
       const plan = result.plan;
       const pulumiCloudUrl = `${settings.pulumiCloud.consoleUrl}/${plan.environment.organization}/esc/${plan.environment.project}/${plan.environment.environment}`;
 
-      let outcome: ProvisionOutcome;
+      let outcome: ActionOutcome;
       let plannedResources: Array<{ type: string; name: string }> | undefined;
       if (ctx.isDryRun) {
         const stackName = engine.stackName(plan);
         const { resources, outputs } = await dryRunProgram(plan, {
           projectName: PULUMI_PROJECT,
           stackName: stackNameFor(plan.environment),
-          pulumiCloudApiUrl: settings.pulumiCloud.apiUrl,
           tenantId: settings.azure.tenantId,
         });
         plannedResources = resources.map(({ type, name }) => ({ type, name }));
@@ -215,6 +224,11 @@ export function createPulumiAzureOidcProvisionAction(
         for (const { type, name } of plannedResources) {
           ctx.logger.info(
             `would create: ${labels.get(name) ?? `${type} '${name}'`}`,
+          );
+        }
+        if (plan.createEscEnvironment) {
+          ctx.logger.info(
+            `would create or update: ${escEnvironmentLabel(plan)}`,
           );
         }
         ctx.logger.info(
@@ -230,18 +244,24 @@ export function createPulumiAzureOidcProvisionAction(
             deleted: 0,
             same: 0,
           },
+          escEnvironmentCreated: false,
         };
       } else {
         outcome = await provision(ctx, plan);
       }
 
-      // Role assignment ids stay in the stack's outputs; the task needs none.
-      const { roleAssignmentIds: _, ...outputs } = outcome.outputs;
+      // Credential and role assignment ids stay in the stack's outputs.
+      const {
+        federatedCredentialIds: _credentials,
+        roleAssignmentIds: _roles,
+        ...outputs
+      } = outcome.outputs;
       const azurePortalUrl = ctx.isDryRun
         ? undefined
         : `https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/${outputs.clientId}`;
       const results = {
         ...outputs,
+        escEnvironmentCreated: outcome.escEnvironmentCreated,
         stackName: outcome.stackName,
         changes: outcome.changes,
         pulumiCloudUrl,
@@ -272,7 +292,7 @@ export function createPulumiAzureOidcProvisionAction(
   async function provision(
     ctx: Pick<ActionContext<JsonObject>, 'logger' | 'signal' | 'checkpoint'>,
     plan: ProvisionPlan,
-  ): Promise<ProvisionOutcome> {
+  ): Promise<ActionOutcome> {
     const progress = new EngineProgress({
       labels: resourceLabels(plan),
       info: line => ctx.logger.info(line),
@@ -288,9 +308,10 @@ export function createPulumiAzureOidcProvisionAction(
       .digest('hex')}`;
     const outcome = await ctx.checkpoint({
       key,
-      fn: async () => {
+      fn: async (): Promise<ActionOutcome> => {
+        let provisioned: ProvisionOutcome;
         try {
-          return await engine.provision(plan, {
+          provisioned = await engine.provision(plan, {
             onEvent: event => progress.handle(event),
             signal: ctx.signal,
           });
@@ -302,6 +323,21 @@ export function createPulumiAzureOidcProvisionAction(
             redactor,
           );
         }
+        if (!plan.createEscEnvironment) {
+          return { ...provisioned, escEnvironmentCreated: false };
+        }
+        // Once the trust exists, so that the first revision can log in.
+        const change = await escEnvironments!
+          .createOrUpdate(
+            plan.environment,
+            provisioned.outputs.environmentYaml,
+            ctx.signal,
+          )
+          .catch(error => {
+            throw new Error(redactor.redact((error as Error).message));
+          });
+        ctx.logger.info(`${change}: ${escEnvironmentLabel(plan)}`);
+        return { ...provisioned, escEnvironmentCreated: true };
       },
     });
     ctx.logger.info(

@@ -1,6 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { createPulumiAzureOidcPublishLocalAction } from './publishLocal';
 
 describe('pulumi:azureOidc:publishLocal', () => {
@@ -44,6 +44,20 @@ describe('pulumi:azureOidc:publishLocal', () => {
     expect(
       readFileSync(catalog.resolve('payments-prod/environment.yaml'), 'utf8'),
     ).toBe('values: {}\n');
+  });
+
+  it('refuses to follow a link out of the workspace', async () => {
+    workspace.clear();
+    workspace.addContent({
+      'esc-environment/environment.yaml': 'values: {}\n',
+    });
+    symlinkSync(
+      '/etc/hostname',
+      workspace.resolve('esc-environment/catalog-info.yaml'),
+    );
+    await expect(run({ entityName: 'payments-prod' })).rejects.toThrow(
+      'esc-environment/catalog-info.yaml must be a plain file',
+    );
   });
 
   it('writes nothing in a dry run', async () => {

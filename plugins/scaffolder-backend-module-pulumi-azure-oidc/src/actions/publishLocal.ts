@@ -1,9 +1,12 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { makeValidator } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { CATALOG_INFO_FILE } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  CATALOG_INFO_FILE,
+  ENVIRONMENT_YAML_FILE,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { cp, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { examples } from './publishLocal.examples';
 
@@ -51,16 +54,23 @@ export function createPulumiAzureOidcPublishLocalAction(options: {
           `entityName must be a catalog entity name, got '${entityName}'`,
         );
       }
-      const source = resolveSafeChildPath(
-        ctx.workspacePath,
-        ctx.input.sourcePath ?? 'esc-environment',
-      );
+      const sourcePath = ctx.input.sourcePath ?? 'esc-environment';
+      const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
       const target = join(options.directory, entityName);
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would copy the entity files to ${target}`);
       } else {
         await mkdir(target, { recursive: true });
-        await cp(source, target, { recursive: true, force: true });
+        // The two files, as plain files: never links into the rest of the host.
+        for (const file of [CATALOG_INFO_FILE, ENVIRONMENT_YAML_FILE]) {
+          const from = join(source, file);
+          if (!(await lstat(from)).isFile()) {
+            throw new InputError(
+              `${join(sourcePath, file)} must be a plain file`,
+            );
+          }
+          await writeFile(join(target, file), await readFile(from));
+        }
         ctx.logger.info(`Published the entity files to ${target}`);
       }
       ctx.output('directory', target);

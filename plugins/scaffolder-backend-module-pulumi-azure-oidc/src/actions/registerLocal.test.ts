@@ -1,5 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
+import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createPulumiAzureOidcRegisterLocalAction } from './registerLocal';
@@ -60,7 +61,10 @@ describe('pulumi:azureOidc:registerLocal', () => {
     });
     await run(catalog);
     expect(catalog.refreshEntity).toHaveBeenCalledWith(
-      'resource:default/payments-prod',
+      `location:default/${locationSpecToMetadataName({
+        type: 'file',
+        target,
+      })}`,
       { credentials },
     );
   });
@@ -103,15 +107,18 @@ describe('pulumi:azureOidc:registerLocal', () => {
 
   it.each([
     '/etc/passwd',
-    '/srv/catalog/../secrets/x.yaml',
-    '/srv/catalog-old/x.yaml',
+    '/srv/catalog/../secrets/catalog-info.yaml',
+    '/srv/catalog-old/x/catalog-info.yaml',
+    '/srv/catalog/{a,..}/catalog-info.yaml',
+    '/srv/catalog/x/y/catalog-info.yaml',
+    '/srv/catalog/payments-prod/other.yaml',
   ])(
-    'refuses %s, outside the local catalog directory',
+    'refuses %s, which is not an entity file of the local catalog directory',
     async catalogInfoPath => {
       await expect(
         run(catalogServiceMock.mock(), { catalogInfoPath }),
       ).rejects.toThrow(
-        `catalogInfoPath must lie inside the local catalog directory ${directory}`,
+        `catalogInfoPath must be <entity name>/catalog-info.yaml inside the local catalog directory ${directory}`,
       );
     },
   );

@@ -1,7 +1,12 @@
 import { ConflictError, InputError, isError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
+import { CATALOG_INFO_FILE } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  CatalogService,
+  locationSpecToMetadataName,
+} from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { examples } from './registerLocal.examples';
 
 export const REGISTER_LOCAL_ACTION_ID = 'pulumi:azureOidc:registerLocal';
@@ -43,13 +48,19 @@ export function createPulumiAzureOidcRegisterLocalAction(options: {
     async handler(ctx) {
       const { entityRef } = ctx.input;
       const target = resolve(ctx.input.catalogInfoPath);
-      const inside = relative(resolve(options.directory), target);
+      // <directory>/<entity name>/catalog-info.yaml, as publishLocal writes it:
+      // nothing the catalog's file reader could read as a pattern.
+      const [entityDirectory, file, ...rest] = relative(
+        resolve(options.directory),
+        target,
+      ).split(sep);
       if (
-        inside.startsWith('..') ||
-        resolve(options.directory, inside) !== target
+        rest.length > 0 ||
+        file !== CATALOG_INFO_FILE ||
+        !makeValidator().isValidEntityName(entityDirectory)
       ) {
         throw new InputError(
-          `catalogInfoPath must lie inside the local catalog directory ${options.directory}, got '${ctx.input.catalogInfoPath}'`,
+          `catalogInfoPath must be <entity name>/${CATALOG_INFO_FILE} inside the local catalog directory ${options.directory}, got '${ctx.input.catalogInfoPath}'`,
         );
       }
       ctx.output('entityRef', entityRef);
@@ -80,8 +91,13 @@ export function createPulumiAzureOidcRegisterLocalAction(options: {
         );
       } catch (error) {
         if (!isConflict(error)) throw error;
-        // Refreshing an entity has the catalog read its location again.
-        await catalog.refreshEntity(entityRef, { credentials });
+        // Read the file again now, rather than at the next processing cycle.
+        const location = stringifyEntityRef({
+          kind: 'Location',
+          namespace: 'default',
+          name: locationSpecToMetadataName({ type: 'file', target }),
+        });
+        await catalog.refreshEntity(location, { credentials });
         ctx.logger.info(
           `file:${target} was registered already; asked the catalog to read ${entityRef} again`,
         );

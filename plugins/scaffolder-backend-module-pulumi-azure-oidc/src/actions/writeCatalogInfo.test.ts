@@ -2,6 +2,7 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createPulumiAzureOidcWriteCatalogInfoAction } from './writeCatalogInfo';
 
 const provision = {
@@ -13,7 +14,6 @@ const provision = {
   environmentYaml: 'values:\n  azure: {}\n',
   pulumiCloudUrl: 'https://app.pulumi.com/acme/esc/payments/prod',
   azurePortalUrl: 'https://portal.azure.com/#view/app',
-  escEnvironmentCreated: false,
 };
 
 describe('pulumi:azureOidc:writeCatalogInfo', () => {
@@ -36,9 +36,15 @@ describe('pulumi:azureOidc:writeCatalogInfo', () => {
       system: 'payments',
       description: 'Production',
     });
+    const name = escEnvironmentEntityName({
+      organization: 'acme',
+      project: 'payments',
+      environment: 'prod',
+    });
+    expect(name).toMatch(/^payments-prod-[0-9a-f]{8}$/);
     expect(outputs).toEqual({
-      entityRef: 'resource:default/payments-prod',
-      entityName: 'payments-prod',
+      entityRef: `resource:default/${name}`,
+      entityName: name,
       catalogInfoPath: 'esc-environment/catalog-info.yaml',
       environmentYamlPath: 'esc-environment/environment.yaml',
     });
@@ -51,7 +57,7 @@ describe('pulumi:azureOidc:writeCatalogInfo', () => {
     expect(entity).toMatchObject({
       kind: 'Resource',
       metadata: {
-        name: 'payments-prod',
+        name,
         description: 'Production',
         annotations: {
           'esc-azure-oidc.dev/client-id': 'client',

@@ -11,7 +11,7 @@ import {
   PulumiCommand,
   UpResult,
 } from '@pulumi/pulumi/automation';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readPulumiAzureOidcConfig } from '../config';
 import { SecretRedactor } from '../secrets';
 import { SUBSCRIPTION, TENANT, testPlan } from '../__testUtils__/plans';
@@ -114,6 +114,7 @@ describe('AutomationApiEngine', () => {
     });
     expect(stack.up).toHaveBeenCalledWith({
       color: 'never',
+      refresh: true,
       onEvent: expect.any(Function),
       signal: undefined,
     });
@@ -234,13 +235,23 @@ describe('AutomationApiEngine', () => {
   });
 
   it('refuses a second run for the same environment while one is under way', async () => {
+    let reachedUp!: () => void;
+    const upReached = new Promise<void>(resolve => (reachedUp = resolve));
     let finish!: () => void;
-    stack.up.mockImplementationOnce(
-      () => new Promise(resolve => (finish = () => resolve(upResult))),
+    const blocked: jest.Mocked<EngineStack> = {
+      setAllConfig: jest.fn().mockResolvedValue(undefined),
+      up: jest.fn(() => {
+        reachedUp();
+        return new Promise(resolve => (finish = () => resolve(upResult)));
+      }),
+    };
+    createOrSelectStack.mockImplementation(async args =>
+      args.stackName.startsWith('acme.payments.prod-') ? blocked : stack,
     );
     const provisioner = engine();
     const first = provisioner.provision(testPlan(), { onEvent: jest.fn() });
-    await new Promise(resolve => setImmediate(resolve));
+    await upReached;
+
     await expect(
       provisioner.provision(testPlan(), { onEvent: jest.fn() }),
     ).rejects.toBeInstanceOf(StackLockedError);
@@ -252,9 +263,74 @@ describe('AutomationApiEngine', () => {
     ).resolves.toBeDefined();
     finish();
     await expect(first).resolves.toBeDefined();
+    // Once it has finished, the environment can be provisioned again.
+    blocked.up.mockResolvedValue(upResult);
     await expect(
       provisioner.provision(testPlan(), { onEvent: jest.fn() }),
     ).resolves.toBeDefined();
+  });
+
+  it('reads Azure before it updates, so that deleted resources come back', async () => {
+    await engine().provision(testPlan(), { onEvent: jest.fn() });
+    expect(stack.up).toHaveBeenCalledWith(
+      expect.objectContaining({ refresh: true }),
+    );
+  });
+
+  it('says what failed while selecting the stack, in the terms of the environment', async () => {
+    createOrSelectStack.mockRejectedValueOnce(
+      commandError(CommandError, 'error: incorrect passphrase client-secret'),
+    );
+    redactor.add('client-secret');
+    const failed = await engine()
+      .provision(testPlan(), { onEvent: jest.fn() })
+      .catch(e => e);
+    expect(failed).toBeInstanceOf(ProvisioningFailedError);
+    expect(failed.stderr).toBe('error: incorrect passphrase ***');
+
+    createOrSelectStack.mockRejectedValueOnce(
+      commandError(
+        ConcurrentUpdateError,
+        'error: the stack is currently locked by 1 lock(s)',
+      ),
+    );
+    await expect(
+      engine().provision(testPlan(), { onEvent: jest.fn() }),
+    ).rejects.toBeInstanceOf(StackLockedError);
+  });
+
+  it('does not start an update cancelled while the stack was being selected', async () => {
+    const controller = new AbortController();
+    createOrSelectStack.mockImplementation(async () => {
+      controller.abort();
+      return stack;
+    });
+    await expect(
+      engine().provision(testPlan(), {
+        onEvent: jest.fn(),
+        signal: controller.signal,
+      }),
+    ).rejects.toBeInstanceOf(ProvisioningCancelledError);
+    expect(stack.up).not.toHaveBeenCalled();
+  });
+
+  it('generates one state passphrase when several runs start at once', async () => {
+    const engines = [engine(), engine(), engine()];
+    await Promise.all(
+      engines.map((e, i) =>
+        e.provision(testPlan({ environment: `env${i}` }), {
+          onEvent: jest.fn(),
+        }),
+      ),
+    );
+    const passphrases = createOrSelectStack.mock.calls.map(
+      ([, options]) => options.envVars!.PULUMI_CONFIG_PASSPHRASE,
+    );
+    expect(new Set(passphrases).size).toBe(1);
+    expect(passphrases[0]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(readFileSync(`${dir.path}/state-passphrase`, 'utf8')).toBe(
+      passphrases[0],
+    );
   });
 
   it('reports cancellation, before or during the update', async () => {

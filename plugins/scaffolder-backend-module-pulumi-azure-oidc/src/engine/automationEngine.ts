@@ -5,6 +5,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ProvisionPlan } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
+  CommandError,
   ConcurrentUpdateError,
   ConfigMap,
   EngineEvent,
@@ -12,11 +13,12 @@ import {
   LocalWorkspace,
   LocalWorkspaceOptions,
   OutputMap,
+  PulumiCommand,
   UpOptions,
   UpResult,
 } from '@pulumi/pulumi/automation';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -102,6 +104,7 @@ export interface AutomationEngineOptions {
 
 export class AutomationApiEngine implements ProvisioningEngine {
   private readonly running = new Set<string>();
+  private passphrase?: Promise<string>;
   private readonly createOrSelectStack: CreateOrSelectStack;
 
   constructor(private readonly options: AutomationEngineOptions) {
@@ -115,69 +118,34 @@ export class AutomationApiEngine implements ProvisioningEngine {
     plan: ProvisionPlan,
     options: ProvisionOptions,
   ): Promise<ProvisionOutcome> {
-    const { settings } = this.options;
     const stackName = this.stackName(plan);
     // Two runs in this backend would only meet at the state lock; fail as early.
     if (this.running.has(stackName)) {
       throw new StackLockedError(plan.environmentRef, stackName);
     }
     this.running.add(stackName);
-    try {
+    const cancelled = () => {
       if (options.signal?.aborted) {
         throw new ProvisioningCancelledError(plan.environmentRef);
       }
+    };
+    try {
+      cancelled();
       const pulumiCommand = await this.options.cli.get();
-      const workDir = join(
-        settings.dataDirectory,
-        'workspaces',
-        stackNameFor(plan.environment),
+      const stack = await this.workspaceStep(plan, stackName, options, () =>
+        this.selectStack(plan, stackName, pulumiCommand),
       );
-      await mkdir(workDir, { recursive: true });
-      if (settings.state.backendUrl.startsWith('file://')) {
-        await mkdir(fileURLToPath(settings.state.backendUrl), {
-          recursive: true,
-        });
-      }
-
-      const stack = await this.createOrSelectStack(
-        {
-          stackName,
-          projectName: PULUMI_PROJECT,
-          program: escAzureOidcProgram(plan, {
-            pulumiCloudApiUrl: settings.pulumiCloud.apiUrl,
-          }),
-        },
-        {
-          workDir,
-          pulumiHome: join(settings.dataDirectory, 'pulumi-home'),
-          pulumiCommand,
-          secretsProvider: this.secretsProvider(),
-          envVars: await this.engineEnvironment(),
-        },
-      );
-      await stack.setAllConfig(this.providerConfig(plan));
-
-      let result: Pick<UpResult, 'outputs' | 'summary'>;
-      try {
-        result = await stack.up({
+      // The Automation API only listens for aborts once the CLI runs.
+      cancelled();
+      const result = await this.workspaceStep(plan, stackName, options, () =>
+        stack.up({
           color: 'never',
+          // Read Azure first, so that what someone deleted there comes back.
+          refresh: true,
           onEvent: options.onEvent,
           signal: options.signal,
-        });
-      } catch (error) {
-        if (options.signal?.aborted) {
-          throw new ProvisioningCancelledError(plan.environmentRef);
-        }
-        if (error instanceof ConcurrentUpdateError) {
-          throw new StackLockedError(plan.environmentRef, stackName);
-        }
-        const stderr = (error as { commandResult?: { stderr?: string } })
-          .commandResult?.stderr;
-        throw new ProvisioningFailedError(
-          `pulumi up failed for stack ${stackName}`,
-          this.options.redactor.redact(stderr ?? String(error)),
-        );
-      }
+        }),
+      );
       return {
         stackName,
         outputs: plainOutputs(result.outputs) as unknown as EscAzureOidcOutputs,
@@ -185,6 +153,73 @@ export class AutomationApiEngine implements ProvisioningEngine {
       };
     } finally {
       this.running.delete(stackName);
+    }
+  }
+
+  private async selectStack(
+    plan: ProvisionPlan,
+    stackName: string,
+    pulumiCommand: PulumiCommand,
+  ): Promise<EngineStack> {
+    const { settings } = this.options;
+    const workDir = join(
+      settings.dataDirectory,
+      'workspaces',
+      stackNameFor(plan.environment),
+    );
+    await mkdir(workDir, { recursive: true });
+    if (settings.state.backendUrl.startsWith('file://')) {
+      await mkdir(fileURLToPath(settings.state.backendUrl), {
+        recursive: true,
+      });
+    }
+    const stack = await this.createOrSelectStack(
+      {
+        stackName,
+        projectName: PULUMI_PROJECT,
+        program: escAzureOidcProgram(plan),
+      },
+      {
+        workDir,
+        pulumiHome: join(settings.dataDirectory, 'pulumi-home'),
+        pulumiCommand,
+        secretsProvider: this.secretsProvider(),
+        envVars: await this.engineEnvironment(),
+      },
+    );
+    await stack.setAllConfig(this.providerConfig(plan));
+    return stack;
+  }
+
+  /**
+   * Runs a step that drives the CLI and says what went wrong in the terms
+   * of the environment: cancelled, locked, or failed with what the CLI said.
+   */
+  private async workspaceStep<T>(
+    plan: ProvisionPlan,
+    stackName: string,
+    options: ProvisionOptions,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (options.signal?.aborted) {
+        throw new ProvisioningCancelledError(plan.environmentRef);
+      }
+      if (error instanceof ConcurrentUpdateError) {
+        throw new StackLockedError(plan.environmentRef, stackName);
+      }
+      if (error instanceof CommandError) {
+        const { stderr } = (
+          error as unknown as { commandResult: { stderr: string } }
+        ).commandResult;
+        throw new ProvisioningFailedError(
+          `The Pulumi CLI failed for stack ${stackName}`,
+          this.options.redactor.redact(stderr),
+        );
+      }
+      throw error;
     }
   }
 
@@ -235,33 +270,21 @@ export class AutomationApiEngine implements ProvisioningEngine {
    * The configured passphrase or, for local file state, one generated on
    * first use and kept beside the state, readable by this user only.
    */
-  private async statePassphrase(): Promise<string> {
-    const { state, dataDirectory } = this.options.settings;
-    const passphrase =
-      state.passphrase ?? (await this.localStatePassphrase(dataDirectory));
-    this.options.redactor.add(passphrase);
-    return passphrase;
+  private statePassphrase(): Promise<string> {
+    this.passphrase ??= this.loadStatePassphrase().catch(error => {
+      this.passphrase = undefined;
+      throw error;
+    });
+    return this.passphrase;
   }
 
-  private async localStatePassphrase(dataDirectory: string): Promise<string> {
-    const file = join(dataDirectory, 'state-passphrase');
-    const read = () => readFile(file, 'utf8').then(text => text.trim());
-    try {
-      return await read();
-    } catch {
-      const generated = randomBytes(32).toString('base64url');
-      try {
-        await writeFile(file, generated, { mode: 0o600, flag: 'wx' });
-      } catch (error) {
-        // Another run created it first: use theirs.
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return read();
-        throw error;
-      }
-      this.options.logger.info(
-        `Generated a passphrase for the local Pulumi state in ${file}`,
-      );
-      return generated;
-    }
+  private async loadStatePassphrase(): Promise<string> {
+    const { state, dataDirectory } = this.options.settings;
+    const passphrase =
+      state.passphrase ??
+      (await localStatePassphrase(dataDirectory, this.options.logger));
+    this.options.redactor.add(passphrase);
+    return passphrase;
   }
 
   /** Non-secret provider settings, visible in the stack's config. */
@@ -318,4 +341,43 @@ function plainOutputs(outputs: OutputMap): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(outputs).map(([key, output]) => [key, output.value]),
   );
+}
+
+/**
+ * The passphrase of local file state: generated on first use and kept in the
+ * data directory, readable by this user only. It appears under its name in
+ * one step (written aside, then linked), so a concurrent reader never sees it
+ * half written.
+ */
+async function localStatePassphrase(
+  dataDirectory: string,
+  logger: LoggerService,
+): Promise<string> {
+  const file = join(dataDirectory, 'state-passphrase');
+  const read = async () => {
+    const passphrase = (await readFile(file, 'utf8')).trim();
+    if (!passphrase)
+      throw new Error(`The state passphrase file ${file} is empty`);
+    return passphrase;
+  };
+  try {
+    return await read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await mkdir(dataDirectory, { recursive: true });
+  const generated = randomBytes(32).toString('base64url');
+  const draft = `${file}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, generated, { mode: 0o600 });
+  try {
+    await link(draft, file);
+  } catch (error) {
+    // Another backend created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return read();
+    throw error;
+  } finally {
+    await unlink(draft);
+  }
+  logger.info(`Generated a passphrase for the local Pulumi state in ${file}`);
+  return generated;
 }

@@ -1,13 +1,11 @@
 import * as azuread from '@pulumi/azuread';
 import * as pulumi from '@pulumi/pulumi';
-import * as pulumiRuntimeState from '@pulumi/pulumi/runtime/state';
 import { testPlan } from '../__testUtils__/plans';
 import { dryRunProgram } from './dryRun';
 
 const options = (stackName: string) => ({
   projectName: 'esc-azure-oidc',
   stackName,
-  pulumiCloudApiUrl: 'https://api.pulumi.com',
 });
 
 const displayNames = (resources: Array<{ type: string; inputs: any }>) =>
@@ -54,49 +52,42 @@ describe('dry runs', () => {
   });
 
   it('leave a program running in the same process untouched', async () => {
-    // Pulumi's Automation API server runs each inline program in a runtime
-    // store of its own, as here; the dry run must not reach into it.
-    const { withLocalStorage } = pulumiRuntimeState as unknown as {
-      withLocalStorage: <T>(fn: () => Promise<T>) => Promise<T>;
-    };
+    // A program in the process-wide runtime state, paused half way while a
+    // dry run comes and goes: without its own state, the dry run would take
+    // over the monitor the program registers with.
     let release!: () => void;
     const gate = new Promise<void>(resolve => (release = resolve));
     const registeredByRun: string[] = [];
-    const running = withLocalStorage(async () => {
-      await pulumi.runtime.setMocks(
-        {
-          newResource: args => {
-            if (args.type !== 'pulumi:pulumi:Stack')
-              registeredByRun.push(args.name);
-            return { id: `${args.name}-id`, state: args.inputs };
-          },
-          call: () => ({}),
+    await pulumi.runtime.setMocks(
+      {
+        newResource: args => {
+          if (args.type !== 'pulumi:pulumi:Stack')
+            registeredByRun.push(args.name);
+          return { id: `${args.name}-id`, state: args.inputs };
         },
-        'other-project',
-        'real-stack',
-        false,
-      );
-      const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-        const before = new azuread.Application('before', {
-          displayName: 'before',
-        });
-        await gate;
-        const after = new azuread.Application('after', {
-          displayName: 'after',
-        });
-        return {
-          stack: pulumi.getStack(),
-          project: pulumi.getProject(),
-          names: pulumi.all([before.displayName, after.displayName]),
-        };
+        call: () => ({}),
+      },
+      'other-project',
+      'real-stack',
+      false,
+    );
+    const running = pulumi.runtime.runInPulumiStack(async () => {
+      const before = new azuread.Application('before', {
+        displayName: 'before',
       });
-      await pulumi.runtime.disconnect();
-      return outputs;
+      await gate;
+      const after = new azuread.Application('after', { displayName: 'after' });
+      return {
+        stack: pulumi.getStack(),
+        project: pulumi.getProject(),
+        names: pulumi.all([before.displayName, after.displayName]),
+      };
     });
 
     const dryRun = await dryRunProgram(testPlan(), options('dry'));
     release();
     const runOutputs = await running;
+    await pulumi.runtime.disconnect();
 
     expect(runOutputs).toEqual({
       stack: 'real-stack',
@@ -104,8 +95,8 @@ describe('dry runs', () => {
       names: ['before', 'after'],
     });
     expect(registeredByRun).toEqual(['before', 'after']);
-    expect(dryRun.resources.map(r => r.name)).not.toContain('before');
     expect(dryRun.resources.map(r => r.name)).not.toContain('after');
+    expect(dryRun.resources).toHaveLength(4);
   });
 
   it('leave the process-wide Pulumi settings as they were', async () => {

@@ -5,11 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as pulumiRuntimeState from '@pulumi/pulumi/runtime/state';
 import { ProvisionPlan } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import {
-  EscAzureOidcOutputs,
-  escAzureOidcProgram,
-  ProgramOptions,
-} from './program';
+import { EscAzureOidcOutputs, escAzureOidcProgram } from './program';
 
 /** A resource the program would register, with the inputs it would send, in registration order. */
 export interface PlannedResource {
@@ -23,7 +19,7 @@ export interface DryRunResult {
   outputs: EscAzureOidcOutputs;
 }
 
-export interface DryRunOptions extends ProgramOptions {
+export interface DryRunOptions {
   projectName: string;
   stackName: string;
   /** The tenant, when configured; a placeholder otherwise. */
@@ -68,7 +64,10 @@ export async function dryRunProgram(
     await pulumi.runtime.setMocks(
       {
         newResource(args) {
-          if (args.type !== 'pulumi:pulumi:Stack') {
+          if (
+            args.type !== 'pulumi:pulumi:Stack' &&
+            !args.type.startsWith('pulumi:providers:')
+          ) {
             resources.push({
               type: args.type,
               name: args.name,
@@ -96,7 +95,7 @@ export async function dryRunProgram(
       plan.environment.organization,
     );
     const outputs = (await pulumi.runtime.runInPulumiStack(
-      escAzureOidcProgram(plan, options),
+      escAzureOidcProgram(plan),
     )) as EscAzureOidcOutputs;
     // Resources whose outputs the stack does not export may still be
     // registering: wait for every call to the (mock) engine, as a real run does.
@@ -133,11 +132,6 @@ function placeholderResource(args: pulumi.runtime.MockResourceArgs): {
     case 'azure-native:authorization:RoleAssignment':
       return {
         id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${PLACEHOLDERS.roleAssignmentName}`,
-        state: inputs,
-      };
-    case 'pulumiservice:index:Environment':
-      return {
-        id: `${inputs.organization}/${inputs.project}/${inputs.name}`,
         state: inputs,
       };
     default:

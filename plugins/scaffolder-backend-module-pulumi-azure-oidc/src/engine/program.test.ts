@@ -5,7 +5,6 @@ import { dryRunProgram, PLACEHOLDERS } from './dryRun';
 const options = {
   projectName: 'esc-azure-oidc',
   stackName: 'test',
-  pulumiCloudApiUrl: 'https://api.pulumi.com',
   tenantId: TENANT,
 };
 
@@ -137,12 +136,12 @@ describe('the Pulumi program, under mocks', () => {
       issuer: 'https://api.pulumi.com/oidc',
       audience: 'azure:acme',
       subjects: ['pulumi:environments:org:acme:env:payments/prod'],
+      federatedCredentialIds: [PLACEHOLDERS.credentialId],
       roleAssignmentIds: [
         `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/${PLACEHOLDERS.roleAssignmentName}`,
       ],
       environmentRef: 'acme/payments/prod',
       environmentYaml: expect.any(String),
-      escEnvironmentCreated: false,
     });
     const login = parse(outputs.environmentYaml).values.azure;
     expect(login.login['fn::open::azure-login']).toEqual({
@@ -154,41 +153,12 @@ describe('the Pulumi program, under mocks', () => {
     expect(login.secrets['fn::open::azure-secrets'].vault).toBe('kv-payments');
   });
 
-  it('creates the ESC environment in Pulumi Cloud only when asked, after the trust', async () => {
-    const without = await dryRunProgram(testPlan(), options);
-    expect(
-      without.resources.some(r => r.type === 'pulumiservice:index:Environment'),
-    ).toBe(false);
-
-    const plan = testPlan({
-      createEscEnvironment: true,
-      roleAssignments: [
-        { role: 'Reader' },
-        { role: 'Contributor', scope: 'rg' },
-      ],
-    });
-    const { resources, outputs } = await dryRunProgram(plan, {
-      ...options,
-      pulumiCloudApiUrl: 'https://pulumi.example.com',
-    });
-    const provider = resources.find(
-      r => r.type === 'pulumi:providers:pulumiservice',
-    )!;
-    expect(provider.inputs).toMatchObject({
-      apiUrl: 'https://pulumi.example.com',
-    });
-    // It waits for the trust, so its first revision can already log in.
-    const environment = resources[resources.length - 1];
-    expect(environment.type).toBe('pulumiservice:index:Environment');
-    expect(environment.name).toBe('esc-environment');
-    expect(environment.inputs).toMatchObject({
-      organization: 'acme',
-      project: 'payments',
-      name: 'prod',
-    });
-    const asset = environment.inputs.yaml as { text: Promise<string> };
-    expect(await asset.text).toBe(outputs.environmentYaml);
-    expect(outputs.escEnvironmentCreated).toBe(true);
+  it('creates nothing in Pulumi Cloud: the action does, once the trust exists', async () => {
+    const { resources } = await dryRunProgram(
+      testPlan({ createEscEnvironment: true }),
+      options,
+    );
+    expect(resources.every(r => r.type.startsWith('az'))).toBe(true);
   });
 
   it('keeps every logical name when run twice, and changes only role names with roles', async () => {

@@ -1,6 +1,6 @@
 /**
  * The Pulumi program: an Azure identity that Pulumi Cloud can log in as for
- * exactly one ESC environment, and the environment that uses it.
+ * exactly one ESC environment, and the definition of that environment.
  *
  * Every logical name is fixed or derived from the plan, never random, so a
  * second run with the same plan changes nothing.
@@ -8,7 +8,6 @@
 import * as authorization from '@pulumi/azure-native/authorization';
 import * as azuread from '@pulumi/azuread';
 import * as pulumi from '@pulumi/pulumi';
-import * as pulumiservice from '@pulumi/pulumiservice';
 import {
   ProvisionPlan,
   renderEnvironmentYaml,
@@ -18,14 +17,7 @@ import {
 export const LOGICAL_NAMES = {
   application: 'application',
   servicePrincipal: 'service-principal',
-  pulumiCloudProvider: 'pulumi-cloud',
-  escEnvironment: 'esc-environment',
 } as const;
-
-export interface ProgramOptions {
-  /** Pulumi Cloud's API, where the ESC environment is created. */
-  pulumiCloudApiUrl: string;
-}
 
 /** The stack's outputs: every id someone setting up or debugging the trust needs. */
 export type EscAzureOidcOutputs = {
@@ -37,18 +29,15 @@ export type EscAzureOidcOutputs = {
   issuer: string;
   audience: string;
   subjects: string[];
+  federatedCredentialIds: string[];
   roleAssignmentIds: string[];
   environmentRef: string;
   environmentYaml: string;
-  escEnvironmentCreated: boolean;
 };
 
 type Outputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-export function escAzureOidcProgram(
-  plan: ProvisionPlan,
-  options: ProgramOptions,
-) {
+export function escAzureOidcProgram(plan: ProvisionPlan) {
   return async (): Promise<Outputs<EscAzureOidcOutputs>> => {
     // 1. The environment's identity: an Entra application and its service principal.
     const application = new azuread.Application(LOGICAL_NAMES.application, {
@@ -98,7 +87,7 @@ export function escAzureOidcProgram(
         }),
     );
 
-    // 4. The ESC environment that logs in with this identity.
+    // 4. The definition of the ESC environment that logs in with this identity.
     const tenantId = azuread.getClientConfigOutput().tenantId;
     const environmentYaml = pulumi
       .all([application.clientId, tenantId])
@@ -114,34 +103,6 @@ export function escAzureOidcProgram(
           keyVault: plan.keyVault,
         }),
       );
-    const escEnvironment = plan.createEscEnvironment
-      ? new pulumiservice.Environment(
-          LOGICAL_NAMES.escEnvironment,
-          {
-            organization: plan.environment.organization,
-            project: plan.environment.project,
-            name: plan.environment.environment,
-            yaml: environmentYaml.apply(
-              text => new pulumi.asset.StringAsset(text),
-            ),
-          },
-          {
-            // The API URL is set explicitly: the provider would otherwise derive
-            // it from PULUMI_BACKEND_URL, which may point at a DIY state backend.
-            provider: new pulumiservice.Provider(
-              LOGICAL_NAMES.pulumiCloudProvider,
-              {
-                apiUrl: options.pulumiCloudApiUrl,
-              },
-            ),
-            // Usable from its first revision: the trust exists before it does.
-            dependsOn: [...credentials, ...roleAssignments],
-            // Stacks may import it: dropping it from the plan must not delete it.
-            retainOnDelete: true,
-          },
-        )
-      : undefined;
-
     return {
       clientId: application.clientId,
       tenantId,
@@ -151,12 +112,14 @@ export function escAzureOidcProgram(
       issuer: plan.issuer,
       audience: plan.audience,
       subjects: plan.credentials.map(credential => credential.subject),
+      federatedCredentialIds: pulumi.all(
+        credentials.map(credential => credential.credentialId),
+      ),
       roleAssignmentIds: pulumi.all(
         roleAssignments.map(assignment => assignment.id),
       ),
       environmentRef: plan.environmentRef,
       environmentYaml,
-      escEnvironmentCreated: escEnvironment !== undefined,
     };
   };
 }

@@ -53,11 +53,6 @@ export function resourceLabels(plan: ProvisionPlan): Map<string, string> {
           `role assignment '${r.role.name}' on ${r.scope.id}`,
         ] as const,
     ),
-    [LOGICAL_NAMES.pulumiCloudProvider, 'the Pulumi Cloud provider'],
-    [
-      LOGICAL_NAMES.escEnvironment,
-      `ESC environment ${plan.environmentRef} in Pulumi Cloud`,
-    ],
   ]);
 }
 
