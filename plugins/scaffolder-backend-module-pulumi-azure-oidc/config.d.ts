@@ -9,6 +9,14 @@ export interface Config {
      */
     dataDirectory?: string;
 
+    /**
+     * Full entity references (`group:default/platform-team`,
+     * `user:default/ada`) of the users and groups who act for every owner:
+     * they may choose any owner and change any environment. Everyone else
+     * acts only for themselves and the groups they belong to.
+     */
+    administrators?: string[];
+
     localCatalog?: {
       /**
        * Where `pulumi:azureOidc:publishLocal` keeps environments' entity
@@ -72,7 +80,8 @@ export interface Config {
       /**
        * Pulumi organizations whose environments may be trusted. Tokens name
        * the organization, so trusting one outside the company would give
-       * whoever runs it the requested Azure access.
+       * whoever runs it the requested Azure access. Must include
+       * `pulumiCloud.organization`.
        * Default: `pulumiCloud.organization` alone; none when that is unset.
        */
       allowedOrganizations?: string[];
@@ -143,7 +152,10 @@ export interface Config {
        * found. Default: false.
        */
       autoInstall?: boolean;
-      /** The version to install. Default: the one matching the bundled Pulumi SDK. */
+      /**
+       * The version to install, such as `3.140.0`. Default: the one matching
+       * the bundled Pulumi SDK.
+       */
       version?: string;
     };
   };

@@ -24,8 +24,10 @@ test('a developer asks for an ESC environment, corrects what the form refuses, a
   // Environment: a name ESC would refuse is refused here, with ESC's rule.
   await page.getByLabel('ESC project').fill('payments');
   await page.getByLabel('Environment name').fill('prod env');
-  await page.getByRole('textbox', { name: 'Owner' }).fill('payments');
-  await page.getByRole('option', { name: /payments-team/ }).click();
+  // The owner is one of the user's groups; the guest has exactly one.
+  await expect(page.getByRole('textbox', { name: 'Owner' })).toHaveValue(
+    'payments-team',
+  );
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(
     page.getByText(
@@ -52,8 +54,24 @@ test('a developer asks for an ESC environment, corrects what the form refuses, a
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Next' }).click();
 
-  // Advanced, then the review.
+  // Advanced: what the platform does not offer is shown, off, with the reason.
   await expect(page.getByText('Keep the catalog entity')).toBeVisible();
+  await expect(
+    page.getByRole('checkbox', {
+      name: 'Create the environment in Pulumi Cloud',
+    }),
+  ).toBeDisabled();
+  await expect(
+    page.getByText(
+      'Cannot be used: this portal has no Pulumi Cloud access token',
+      { exact: false },
+    ),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('checkbox', {
+      name: 'Also trust Pulumi IaC stacks that import this environment',
+    }),
+  ).toBeDisabled();
   await page.getByRole('button', { name: 'Review' }).click();
   const review = page.getByRole('table');
   await expect(review).toContainText('payments');

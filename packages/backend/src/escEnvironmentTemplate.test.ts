@@ -19,6 +19,7 @@ import {
   ProvisioningEngine,
   readPulumiAzureOidcConfig,
   SecretRedactor,
+  Stewardship,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -42,12 +43,27 @@ const ENTITY = escEnvironmentEntityName({
 const TENANT = '99999999-8888-7777-6666-555555555555';
 const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
 
+/** The owner each stand-in stack recorded on its last update. */
+const recordedOwners = new Map<string, string>();
+
 /** What a successful `pulumi up` would report for a plan. */
 const engine: ProvisioningEngine = {
   stackName: plan =>
     `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
-  provision: async plan => ({
-    stackName: `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
+  provision: async (plan, { authorize }) => {
+    const stackName = engine.stackName(plan);
+    authorize(recordedOwners.get(stackName));
+    recordedOwners.set(stackName, plan.owner);
+    return standInOutcome(plan, stackName);
+  },
+};
+
+function standInOutcome(
+  plan: Parameters<ProvisioningEngine['provision']>[0],
+  stackName: string,
+) {
+  return {
+    stackName,
     outputs: {
       clientId: CLIENT_ID,
       tenantId: TENANT,
@@ -66,10 +82,11 @@ const engine: ProvisioningEngine = {
         subscriptionId: plan.subscriptionId,
         keyVault: plan.keyVault,
       }),
+      owner: plan.owner,
     },
     changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
-  }),
-};
+  };
+}
 
 /** The module's actions, with the engine above instead of the Automation API. */
 const scaffolderModuleWithStandInEngine = createBackendModule({
@@ -80,9 +97,11 @@ const scaffolderModuleWithStandInEngine = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, catalog }) {
+      async init({ scaffolder, config, auth, userInfo, catalog }) {
         const settings = readPulumiAzureOidcConfig(config);
         scaffolder.addActions(
           ...createPulumiAzureOidcActions({
@@ -90,6 +109,12 @@ const scaffolderModuleWithStandInEngine = createBackendModule({
             engine,
             redactor: new SecretRedactor(),
             catalog,
+            stewardship: new Stewardship({
+              userInfo,
+              auth,
+              catalog,
+              administrators: settings.administrators,
+            }),
           }),
         );
       },
@@ -295,7 +320,20 @@ describe('the azure-esc-environment template', () => {
       });
     });
 
-    it('renders subject attributes, the IaC subject and Key Vault secrets in the default project', async () => {
+    it('trusts IaC stacks that import the environment when asked', async () => {
+      const { status, body } = await dryRun({
+        ...answers,
+        includeIacSubject: true,
+      });
+      expect(status).toBe(200);
+      expect(
+        body.log.map((entry: LogEntry) => entry.body.message).join('\n'),
+      ).toContain(
+        "would create: federated credential 'pulumi-esc-iac-stacks' for pulumi:environments:org:acme:env:<yaml>",
+      );
+    });
+
+    it('renders subject attributes and Key Vault secrets in the default project', async () => {
       const { status, body } = await dryRun({
         ...answers,
         project: 'default',
@@ -303,6 +341,7 @@ describe('the azure-esc-environment template', () => {
         subjectMode: 'subjectAttributes',
         subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
         rootEnvironments: ['apps/web'],
+        // Left on from the other subject mode, where it is hidden: ignored.
         includeIacSubject: true,
         keyVault: { name: 'kv-payments', secrets: ['db-password'] },
       });
@@ -310,10 +349,10 @@ describe('the azure-esc-environment template', () => {
       const messages = body.log
         .map((entry: LogEntry) => entry.body.message)
         .join('\n');
+      expect(messages).not.toContain('<yaml>');
       for (const subject of [
         'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod:rootEnvironment.name:prod',
         'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod:rootEnvironment.name:apps/web',
-        'pulumi:environments:org:acme:env:<yaml>',
       ]) {
         expect(messages).toContain(subject);
       }
@@ -423,6 +462,13 @@ describe('the azure-esc-environment template', () => {
 
   describe('published to the local catalog directory', () => {
     async function runTemplate(values: object) {
+      expect(await attempt(values)).toEqual({
+        status: 'completed',
+        errors: [],
+      });
+    }
+
+    async function attempt(values: object) {
       const created = await portal.call('POST', '/api/scaffolder/v2/tasks', {
         templateRef: 'template:default/azure-esc-environment',
         values,
@@ -444,10 +490,7 @@ describe('the azure-esc-environment template', () => {
           (event: any) => event.body?.error || event.body?.status === 'failed',
         )
         .map((event: any) => event.body.message);
-      expect({ status: task.status, errors }).toEqual({
-        status: 'completed',
-        errors: [],
-      });
+      return { status: task.status, errors };
     }
 
     const entity = () =>
@@ -508,6 +551,63 @@ describe('the azure-esc-environment template', () => {
       });
       expect(updated.spec).not.toHaveProperty('system');
       expect(updated.metadata.uid).toBe(registered.metadata.uid);
+    });
+
+    it("does not let a user take over another team's environment", async () => {
+      // Recorded by the catalog: an environment another team registered.
+      const shared = escEnvironmentEntityName({
+        organization: 'acme',
+        project: 'payments',
+        environment: 'shared',
+      });
+      data.addContent({
+        [`catalog/${shared}/catalog-info.yaml`]: [
+          'apiVersion: backstage.io/v1alpha1',
+          'kind: Resource',
+          `metadata: { name: ${shared} }`,
+          'spec: { type: pulumi-esc-environment, owner: group:default/platform-team }',
+          '',
+        ].join('\n'),
+      });
+      const registered = await portal.call('POST', '/api/catalog/locations', {
+        type: 'file',
+        target: data.resolve(`catalog/${shared}/catalog-info.yaml`),
+      });
+      expect(registered.status).toBe(201);
+      await eventually(async () => {
+        const { status } = await portal.call(
+          'GET',
+          `/api/catalog/entities/by-name/resource/default/${shared}`,
+        );
+        return status === 200 ? true : undefined;
+      });
+      const byCatalog = await attempt({ ...answers, environment: 'shared' });
+      expect(byCatalog.status).toBe('failed');
+      expect(byCatalog.errors.join('\n')).toContain(
+        `Cannot provision acme/payments/shared: it belongs to group:default/platform-team (recorded in the catalog entity resource:default/${shared}); only its owners and platform administrators may change it.`,
+      );
+
+      // Recorded by the stack: an environment whose entity lives elsewhere.
+      recordedOwners.set('acme.payments.legacy', 'group:default/platform-team');
+      const byStack = await attempt({ ...answers, environment: 'legacy' });
+      expect(byStack.status).toBe('failed');
+      expect(byStack.errors.join('\n')).toContain(
+        'Cannot provision acme/payments/legacy: it belongs to group:default/platform-team (recorded in its Pulumi stack acme.payments.legacy)',
+      );
+      expect(recordedOwners.get('acme.payments.legacy')).toBe(
+        'group:default/platform-team',
+      );
+
+      // And nobody hands an environment to a team they are not part of.
+      const { status, body } = await dryRun({
+        ...answers,
+        environment: 'gift',
+        owner: 'group:default/platform-team',
+      });
+      expect(status).toBe(400);
+      expect(body.error.message).toContain(
+        "owner must be you or a group you belong to (group:default/payments-team); 'group:default/platform-team' is neither.",
+      );
     });
 
     it('does not let anyone point the catalog at other files on the host', async () => {

@@ -28,9 +28,9 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
  *
  * Anyone signed in may browse the catalog, register locations and run
  * templates. An entity, such as an ESC environment, records who answers for
- * an Azure identity, so only its owners may unregister it; and since
- * removing a location removes everything it holds, only the portal's admins
- * may do that.
+ * an Azure identity, so only its owners may delete it. Removing a location
+ * removes everything it holds, so only the portal's admins may do that, and
+ * with it unregister entities.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   constructor(

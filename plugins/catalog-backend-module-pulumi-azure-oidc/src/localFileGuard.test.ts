@@ -71,6 +71,27 @@ describe('LocalFileLocationGuard', () => {
     expect(handled).toBe(true);
   });
 
+  it('allows a local catalog directory created after start-up behind a link', async () => {
+    const data = createMockDirectory({ content: { real: {} } });
+    symlinkSync(data.resolve('real'), data.resolve('data'));
+    // The directory does not exist yet when the guard is made.
+    const fresh = new LocalFileLocationGuard([data.resolve('data/catalog')]);
+    data.addContent({ 'real/catalog/env/catalog-info.yaml': 'kind: Resource' });
+    const emit = jest.fn();
+    const handled = await fresh.readLocation(
+      {
+        type: 'file',
+        target: data.resolve('data/catalog/env/catalog-info.yaml'),
+      },
+      false,
+      emit,
+    );
+    expect({ handled, emitted: emit.mock.calls.length }).toEqual({
+      handled: false,
+      emitted: 0,
+    });
+  });
+
   it('runs before the catalog reads files', () => {
     expect(guard.getPriority()).toBeLessThan(20);
   });

@@ -6,7 +6,6 @@ import {
   processingResult,
 } from '@backstage/plugin-catalog-node';
 import { hasMagic } from 'glob';
-import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 
@@ -18,7 +17,8 @@ import { dirname, relative, resolve, sep } from 'node:path';
  * The reader expands glob patterns and, as configured by the catalog, takes
  * backslashes for separators; a target is therefore judged only once it can
  * mean nothing but itself, and by where it really leads (symbolic links
- * followed).
+ * followed), as are the allowed directories: each time, since the local
+ * catalog directory appears only once the first environment is published.
  */
 export class LocalFileLocationGuard implements CatalogProcessor {
   private readonly directories: string[];
@@ -30,7 +30,7 @@ export class LocalFileLocationGuard implements CatalogProcessor {
    *   which may be glob patterns: the platform team wrote them
    */
   constructor(allowedDirectories: string[], configuredTargets: string[] = []) {
-    this.directories = allowedDirectories.map(realPathOrResolved);
+    this.directories = allowedDirectories.map(directory => resolve(directory));
     this.configuredTargets = new Set(
       configuredTargets.map(target => resolve(target)),
     );
@@ -71,10 +71,11 @@ export class LocalFileLocationGuard implements CatalogProcessor {
       );
       return true;
     }
-    const target = await realpath(location.target).catch(() =>
-      resolve(location.target),
+    const target = await realPathOrResolved(location.target);
+    const directories = await Promise.all(
+      this.directories.map(realPathOrResolved),
     );
-    if (this.directories.some(directory => isInside(target, directory))) {
+    if (directories.some(directory => isInside(target, directory))) {
       return false;
     }
     emit(
@@ -89,12 +90,8 @@ export class LocalFileLocationGuard implements CatalogProcessor {
   }
 }
 
-function realPathOrResolved(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
+function realPathOrResolved(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
 }
 
 function isInside(target: string, directory: string): boolean {

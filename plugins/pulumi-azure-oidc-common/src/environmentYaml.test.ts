@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { renderEnvironmentYaml } from './environmentYaml';
+import { isManagedByPortal, renderEnvironmentYaml } from './environmentYaml';
 
 const ids = {
   clientId: '00000000-0000-0000-0000-0000000000c1',
@@ -75,5 +75,20 @@ describe('renderEnvironmentYaml', () => {
     const text = renderEnvironmentYaml(ids);
     expect(text).toMatch(/^# Managed by the portal/);
     expect(text).toContain('ARM_USE_OIDC: "true"');
+  });
+});
+
+describe('isManagedByPortal', () => {
+  it('recognises what the portal wrote, and what someone handed over', () => {
+    expect(isManagedByPortal(renderEnvironmentYaml(ids))).toBe(true);
+    expect(
+      isManagedByPortal('\n# Managed by the portal\nvalues:\n  a: 1\n'),
+    ).toBe(true);
+  });
+
+  it('leaves alone environments written by hand', () => {
+    expect(isManagedByPortal('values:\n  a: 1\n')).toBe(false);
+    expect(isManagedByPortal('# Managed by hand\nvalues: {}\n')).toBe(false);
+    expect(isManagedByPortal('')).toBe(false);
   });
 });

@@ -7,6 +7,9 @@
 import { Document } from 'yaml';
 import { SubjectAttribute } from './oidc';
 
+/** The first words of every definition the portal writes. */
+export const MANAGED_BY_PORTAL = '# Managed by the portal';
+
 export interface KeyVaultSecrets {
   /** The vault's name. */
   name: string;
@@ -72,7 +75,17 @@ export function renderEnvironmentYaml(
     },
   });
   document.commentBefore =
-    ' Managed by the portal: the next run of its template overwrites edits here.\n' +
+    ` ${MANAGED_BY_PORTAL.slice(
+      2,
+    )}: the next run of its template overwrites edits here.\n` +
     ' Add your own values in an environment that imports this one.';
   return document.toString();
+}
+
+/**
+ * Whether an environment definition is the portal's to overwrite: one it
+ * wrote, or one someone handed over by adding its first line.
+ */
+export function isManagedByPortal(yaml: string): boolean {
+  return yaml.trimStart().startsWith(MANAGED_BY_PORTAL);
 }

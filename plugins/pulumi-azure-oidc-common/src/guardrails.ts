@@ -2,6 +2,7 @@
  * The platform team's limits on what developers may ask for: which
  * subscriptions, which roles, and where.
  */
+import { SubjectMode } from './oidc';
 import { RoleCatalogue, RoleDefinition } from './roles';
 import { AzureScope, scopeIsWithin } from './scopes';
 
@@ -138,4 +139,27 @@ export function checkScopeAllowed(
   return `must lie within one of the scopes this portal allows: ${prefixes.join(
     ', ',
   )}`;
+}
+
+/** Whether IaC stacks may be trusted for an environment with this subject mode. */
+export function checkIacSubjectAllowed(
+  guardrails: Guardrails,
+  subjectMode: SubjectMode,
+): string | undefined {
+  if (!guardrails.allowIacSubject) {
+    return 'cannot be used: every IaC stack of the organization presents the <yaml> subject, so this portal does not trust it (pulumiAzureOidc.guardrails.allowIacSubject)';
+  }
+  if (subjectMode !== 'environment') {
+    return "only applies when subjectMode is 'environment': with subjectAttributes, tokens never carry the <yaml> subject, so the credential would only trust other environments";
+  }
+  return undefined;
+}
+
+/** Whether this portal can create environments in Pulumi Cloud. */
+export function checkEscEnvironmentCreation(
+  escEnvironmentsEnabled: boolean,
+): string | undefined {
+  return escEnvironmentsEnabled
+    ? undefined
+    : 'cannot be used: this portal has no Pulumi Cloud access token (pulumiAzureOidc.pulumiCloud.accessToken); create the environment from the returned YAML instead';
 }

@@ -13,3 +13,4 @@ export * from './environmentYaml';
 export * from './plan';
 export * from './catalogEntity';
 export * from './options';
+export * from './stewardship';

@@ -17,7 +17,11 @@ const context: PlanContext = {
   },
   roles: new RoleCatalogue(),
   escEnvironmentsEnabled: true,
-  requestedBy: 'user:default/ada',
+  requester: {
+    userEntityRef: 'user:default/ada',
+    ownershipEntityRefs: ['user:default/ada', 'group:default/payments-team'],
+    administrator: false,
+  },
 };
 
 const request: ProvisionRequest = {
@@ -307,12 +311,32 @@ describe('planProvisioning', () => {
       },
     ],
     [
+      'the IaC subject in subjectAttributes mode, where no token carries it',
+      {
+        subjectMode: 'subjectAttributes',
+        includeIacSubject: true,
+      },
+      {},
+      {
+        includeIacSubject:
+          "only applies when subjectMode is 'environment': with subjectAttributes, tokens never carry the <yaml> subject, so the credential would only trust other environments",
+      },
+    ],
+    [
+      'an owner the requester does not belong to',
+      { owner: 'group:default/billing-team' },
+      {},
+      {
+        owner:
+          "must be you or a group you belong to (group:default/payments-team); 'group:default/billing-team' is neither. Platform administrators may choose any owner.",
+      },
+    ],
+    [
       'more than 20 credentials',
       {
         subjectMode: 'subjectAttributes',
         subjectAttributes: ['rootEnvironment.name'],
-        rootEnvironments: Array.from({ length: 19 }, (_, i) => `apps/web${i}`),
-        includeIacSubject: true,
+        rootEnvironments: Array.from({ length: 20 }, (_, i) => `apps/web${i}`),
       },
       {},
       {
@@ -385,10 +409,15 @@ describe('planProvisioning', () => {
       {
         subjectMode: 'subjectAttributes',
         subjectAttributes: ['rootEnvironment.name'],
-        rootEnvironments: Array.from({ length: 18 }, (_, i) => `apps/web${i}`),
-        includeIacSubject: true,
+        rootEnvironments: Array.from({ length: 19 }, (_, i) => `apps/web${i}`),
       },
       {},
+    ],
+    ['the IaC subject in environment mode', { includeIacSubject: true }, {}],
+    [
+      'any owner from a platform administrator',
+      { owner: 'group:default/billing-team' },
+      { requester: { ...context.requester, administrator: true } },
     ],
     [
       'Key Vault secrets',
@@ -416,6 +445,17 @@ describe('planProvisioning', () => {
     expect(plan!.audience).toBe('acme');
     expect(plan!.credentials[0].subject).toBe(
       'pulumi:environments:org:acme:env:prod',
+    );
+  });
+
+  it('makes the requester the owner when the request names none', () => {
+    const { plan } = planProvisioning(
+      { ...request, owner: undefined },
+      context,
+    );
+    expect(plan!.owner).toBe('user:default/ada');
+    expect(plan!.application.tags).toContain(
+      'backstage-owner:user:default/ada',
     );
   });
 });

@@ -5,6 +5,8 @@
 import { toEntityRef } from './catalogEntity';
 import { KeyVaultSecrets } from './environmentYaml';
 import {
+  checkEscEnvironmentCreation,
+  checkIacSubjectAllowed,
   checkOrganizationAllowed,
   checkScopeAllowed,
   checkSubscriptionAllowed,
@@ -33,6 +35,7 @@ import {
 } from './oidc';
 import { RoleCatalogue, RoleDefinition, roleDefinitionId } from './roles';
 import { AzureScope, parseScope } from './scopes';
+import { checkOwnerChoice, Requester } from './stewardship';
 
 /** One role a developer asks for, where. */
 export interface RoleAssignmentRequest {
@@ -68,8 +71,8 @@ export interface PlanContext {
   roles: RoleCatalogue;
   /** Whether Pulumi Cloud access is configured, which creating environments needs. */
   escEnvironmentsEnabled: boolean;
-  /** The user running the template, recorded on the Entra application. */
-  requestedBy?: string;
+  /** The user running the template: recorded on the Entra application, and who the owner may be. */
+  requester: Requester;
 }
 
 export interface PlannedRoleAssignment {
@@ -98,8 +101,8 @@ export interface ProvisionPlan {
   keyVault?: KeyVaultSecrets;
   createEscEnvironment: boolean;
   application: { displayName: string; notes: string; tags: string[] };
-  /** The owner's full entity reference, when given. */
-  owner?: string;
+  /** The owner's full entity reference: the one requested, or the requester. */
+  owner: string;
 }
 
 /** Entra display names hold 256 characters; ours add a 11-character prefix. */
@@ -187,27 +190,31 @@ export function planProvisioning(
     report,
   );
   const keyVault = checkKeyVault(request.keyVault, report);
-  if (request.includeIacSubject && !context.guardrails.allowIacSubject) {
+  if (request.includeIacSubject) {
     report(
       'includeIacSubject',
-      'cannot be used: every IaC stack of the organization presents the <yaml> subject, so this portal does not trust it (pulumiAzureOidc.guardrails.allowIacSubject)',
+      checkIacSubjectAllowed(context.guardrails, subjectMode),
     );
   }
 
   const createEscEnvironment = request.createEscEnvironment ?? false;
-  if (createEscEnvironment && !context.escEnvironmentsEnabled) {
+  if (createEscEnvironment) {
     report(
       'createEscEnvironment',
-      'cannot be used: this portal has no Pulumi Cloud access token (pulumiAzureOidc.pulumiCloud.accessToken); create the environment from the returned YAML instead',
+      checkEscEnvironmentCreation(context.escEnvironmentsEnabled),
     );
   }
 
-  const owner = request.owner ? toEntityRef(request.owner, 'group') : undefined;
-  if (request.owner && !owner) {
+  const owner = request.owner
+    ? toEntityRef(request.owner, 'group')
+    : context.requester.userEntityRef;
+  if (!owner) {
     report(
       'owner',
       "must be a catalog entity reference such as 'group:default/my-team'",
     );
+  } else {
+    report('owner', checkOwnerChoice(context.requester, owner));
   }
 
   if (problems.length > 0) {
@@ -248,10 +255,10 @@ export function planProvisioning(
       createEscEnvironment,
       application: describeApplication(
         environmentRef,
-        owner,
-        context.requestedBy,
+        owner!,
+        context.requester.userEntityRef,
       ),
-      owner,
+      owner: owner!,
     },
   };
 }
@@ -406,17 +413,17 @@ const NOTES_MAX_LENGTH = 1024;
 
 function describeApplication(
   environmentRef: string,
-  owner: string | undefined,
-  requestedBy: string | undefined,
+  owner: string,
+  requestedBy: string,
 ) {
   const notes = [
     `Azure identity of the Pulumi ESC environment ${environmentRef}, managed by the Backstage golden path; it trusts Pulumi Cloud through OIDC and holds no secret.`,
-    `Owner: ${owner ?? 'not recorded'}.`,
-    `Requested by: ${requestedBy ?? 'not recorded'}.`,
+    `Owner: ${owner}.`,
+    `Requested by: ${requestedBy}.`,
   ].join('\n');
   return {
     displayName: `Pulumi ESC ${environmentRef}`,
     notes: notes.slice(0, NOTES_MAX_LENGTH),
-    tags: ['pulumi-esc-oidc', ...(owner ? [`backstage-owner:${owner}`] : [])],
+    tags: ['pulumi-esc-oidc', `backstage-owner:${owner}`],
   };
 }

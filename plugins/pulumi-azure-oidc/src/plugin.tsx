@@ -50,6 +50,7 @@ export default createFrontendPlugin({
     formField('azure-role-assignments', 'azureRoleAssignmentsField'),
     formField('azure-key-vault-name', 'azureKeyVaultNameField'),
     formField('azure-key-vault-secret-name', 'azureKeyVaultSecretNameField'),
+    formField('pulumi-portal-option', 'pulumiPortalOptionField'),
     escEnvironmentCard,
   ],
 });

@@ -57,6 +57,11 @@ async function main() {
     },
     roles: new common.RoleCatalogue(),
     escEnvironmentsEnabled: true,
+    requester: {
+      userEntityRef: 'user:default/ada',
+      ownershipEntityRefs: ['user:default/ada'],
+      administrator: false,
+    },
   };
   const typical = {
     project: 'payments',
@@ -71,8 +76,7 @@ async function main() {
     ...typical,
     subjectMode: 'subjectAttributes',
     subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
-    rootEnvironments: Array.from({ length: 18 }, (_, i) => `apps/web-${i}`),
-    includeIacSubject: true,
+    rootEnvironments: Array.from({ length: 19 }, (_, i) => `apps/web-${i}`),
     roleAssignments: Array.from({ length: 20 }, (_, i) => ({
       role: 'Reader',
       scope: `rg-${i}`,

@@ -64,6 +64,7 @@ describe('readPulumiAzureOidcConfig', () => {
         organization: 'acme-platform',
       },
       cli: { root: '/opt/pulumi', autoInstall: true, version: '3.200.0' },
+      administrators: ['group:platform-team', 'user:default/ada'],
     });
     expect(settings).toMatchObject({
       dataDirectory: '/var/lib/portal',
@@ -90,6 +91,7 @@ describe('readPulumiAzureOidcConfig', () => {
         organization: 'acme-platform',
       },
       cli: { root: '/opt/pulumi', autoInstall: true, version: '3.200.0' },
+      administrators: ['group:default/platform-team', 'user:default/ada'],
     });
     expect(settings.roles.find('acrpull')?.id).toBe(
       '7f951dda-4ed3-4680-a7ca-43fe172d538d',
@@ -200,6 +202,25 @@ describe('readPulumiAzureOidcConfig', () => {
     [
       { state: { backendUrl: 'azblob://state' } },
       'pulumiAzureOidc.state.passphrase or pulumiAzureOidc.state.secretsProvider must be set for the state backend azblob://state',
+    ],
+    [
+      { cli: { version: 'latest' } },
+      "pulumiAzureOidc.cli.version must be a version such as 3.140.0, got 'latest'",
+    ],
+    [
+      { guardrails: { allowedScopePrefixes: ['rg-apps'] } },
+      "pulumiAzureOidc.guardrails.allowedScopePrefixes[0] must be an Azure resource id starting /subscriptions/<subscription id>, got 'rg-apps'",
+    ],
+    [
+      {
+        pulumiCloud: { organization: 'acme' },
+        guardrails: { allowedOrganizations: ['acme-labs'] },
+      },
+      "pulumiAzureOidc.guardrails.allowedOrganizations must include pulumiAzureOidc.pulumiCloud.organization ('acme'), which requests use when they name none",
+    ],
+    [
+      { administrators: ['platform-team'] },
+      "pulumiAzureOidc.administrators[0] must be a full entity reference such as group:default/platform-team, got 'platform-team'",
     ],
   ])('refuses %j', (config, message) => {
     expect(() => read(config)).toThrow(message);

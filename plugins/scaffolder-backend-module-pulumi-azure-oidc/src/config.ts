@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   DEFAULT_DATA_DIRECTORY,
@@ -10,6 +11,7 @@ import {
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { valid as validSemver } from 'semver';
 
 /** How the Pulumi engine authenticates to Azure. */
 export type AzureCredentials =
@@ -35,6 +37,8 @@ export interface PulumiAzureOidcSettings {
   };
   guardrails: Guardrails;
   roles: RoleCatalogue;
+  /** Users and groups who may act for every owner (full entity references). */
+  administrators: string[];
   state: {
     /** `https://…` for Pulumi Cloud, or a DIY backend (`file://`, `azblob://`, `s3://`, `gs://`). */
     backendUrl: string;
@@ -59,6 +63,10 @@ export interface PulumiAzureOidcSettings {
 }
 
 const KEY = 'pulumiAzureOidc';
+
+/** `/subscriptions/<guid>`, then nothing or more path segments. */
+const SCOPE_PREFIX =
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/[^/]+)*$/i;
 
 /** Reads `pulumiAzureOidc`, failing with the offending key when something is wrong. */
 export function readPulumiAzureOidcConfig(
@@ -130,6 +138,21 @@ export function readPulumiAzureOidcConfig(
     allowIacSubject:
       config?.getOptionalBoolean('guardrails.allowIacSubject') ?? false,
   };
+  if (
+    defaultOrganization &&
+    !guardrails.allowedOrganizations.includes(defaultOrganization)
+  ) {
+    throw new Error(
+      `${KEY}.guardrails.allowedOrganizations must include ${KEY}.pulumiCloud.organization ('${defaultOrganization}'), which requests use when they name none`,
+    );
+  }
+  guardrails.allowedScopePrefixes?.forEach((prefix, index) => {
+    if (!SCOPE_PREFIX.test(prefix)) {
+      throw new Error(
+        `${KEY}.guardrails.allowedScopePrefixes[${index}] must be an Azure resource id starting /subscriptions/<subscription id>, got '${prefix}'`,
+      );
+    }
+  });
   for (const key of ['allowedRoles', 'allowedPrivilegedRoles'] as const) {
     const unknown = guardrails[key]?.find(role => !roles.find(role));
     if (unknown) {
@@ -211,6 +234,7 @@ export function readPulumiAzureOidcConfig(
     },
     guardrails,
     roles,
+    administrators: readAdministrators(config),
     state: {
       backendUrl,
       passphrase,
@@ -220,11 +244,35 @@ export function readPulumiAzureOidcConfig(
     cli: {
       root: config?.getOptionalString('cli.root'),
       autoInstall: config?.getOptionalBoolean('cli.autoInstall') ?? false,
-      version: config?.getOptionalString('cli.version'),
+      version: readCliVersion(config),
     },
     dataDirectory,
     localCatalogDirectory: resolve(localCatalogDirectorySetting(rootConfig)),
   };
+}
+
+function readCliVersion(config: Config | undefined): string | undefined {
+  const version = config?.getOptionalString('cli.version');
+  if (version !== undefined && !validSemver(version)) {
+    throw new Error(
+      `${KEY}.cli.version must be a version such as 3.140.0, got '${version}'`,
+    );
+  }
+  return version;
+}
+
+function readAdministrators(config: Config | undefined): string[] {
+  return (config?.getOptionalStringArray('administrators') ?? []).map(
+    (ref, index) => {
+      try {
+        return stringifyEntityRef(parseEntityRef(ref));
+      } catch {
+        throw new Error(
+          `${KEY}.administrators[${index}] must be a full entity reference such as group:default/platform-team, got '${ref}'`,
+        );
+      }
+    },
+  );
 }
 
 function readAzureCredentials(config: Config | undefined): AzureCredentials {

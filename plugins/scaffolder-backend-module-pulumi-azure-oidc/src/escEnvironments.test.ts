@@ -10,9 +10,9 @@ type Seen = {
 };
 
 /** A stand-in for Pulumi Cloud's ESC API, on localhost. */
-function pulumiCloud(
-  routes: Record<string, { status: number; body?: string }>,
-) {
+type Route = { status: number; body?: string; etag?: string };
+
+function pulumiCloud(routes: Record<string, Route>) {
   const seen: Seen[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -28,7 +28,9 @@ function pulumiCloud(
         status: 500,
         body: 'unexpected',
       };
-      response.writeHead(route.status).end(route.body ?? '');
+      response
+        .writeHead(route.status, route.etag ? { ETag: route.etag } : {})
+        .end(route.body ?? '');
     });
   });
   return new Promise<{ apiUrl: string; seen: Seen[]; close: () => void }>(
@@ -54,7 +56,7 @@ const yaml = 'values:\n  azure: {}\n';
 
 describe('PulumiCloudEscEnvironments', () => {
   const withCloud = async (
-    routes: Record<string, { status: number; body?: string }>,
+    routes: Record<string, Route>,
     check: (
       cloud: Awaited<ReturnType<typeof pulumiCloud>>,
       client: PulumiCloudEscEnvironments,
@@ -74,23 +76,39 @@ describe('PulumiCloudEscEnvironments', () => {
     }
   };
 
+  it('reads the definition and the tag that versions it', () =>
+    withCloud(
+      { [`GET ${ENV}`]: { status: 200, body: yaml, etag: 'e1/3' } },
+      async (cloud, client) => {
+        await expect(client.read(environment)).resolves.toEqual({
+          yaml,
+          etag: 'e1/3',
+        });
+        expect(cloud.seen[0].headers.authorization).toBe('token pul-token');
+        expect(cloud.seen[0].headers.accept).toBe('application/vnd.pulumi+8');
+      },
+    ));
+
+  it('reads a missing environment as undefined', () =>
+    withCloud({ [`GET ${ENV}`]: { status: 404 } }, async (_cloud, client) => {
+      await expect(client.read(environment)).resolves.toBeUndefined();
+    }));
+
   it('creates a missing environment, then sets its definition', () =>
     withCloud(
       {
-        [`GET ${ENV}`]: { status: 404 },
         'POST /api/esc/environments/acme': { status: 200 },
         [`PATCH ${ENV}`]: { status: 200 },
       },
       async (cloud, client) => {
-        await expect(client.createOrUpdate(environment, yaml)).resolves.toBe(
+        await expect(client.write(environment, yaml, undefined)).resolves.toBe(
           'created',
         );
         expect(cloud.seen.map(r => `${r.method} ${r.url}`)).toEqual([
-          `GET ${ENV}`,
           'POST /api/esc/environments/acme',
           `PATCH ${ENV}`,
         ]);
-        const [, create, update] = cloud.seen;
+        const [create, update] = cloud.seen;
         expect(JSON.parse(create.body)).toEqual({
           project: 'payments',
           name: 'prod.v2',
@@ -98,79 +116,83 @@ describe('PulumiCloudEscEnvironments', () => {
         expect(create.headers['content-type']).toBe('application/json');
         expect(update.body).toBe(yaml);
         expect(update.headers['content-type']).toBe('application/x-yaml');
+        expect(update.headers.etag).toBeUndefined();
         for (const request of cloud.seen) {
           expect(request.headers.authorization).toBe('token pul-token');
-          expect(request.headers.accept).toBe('application/vnd.pulumi+8');
         }
       },
     ));
 
   it('leaves an environment that already says the same alone', () =>
-    withCloud(
-      { [`GET ${ENV}`]: { status: 200, body: yaml } },
-      async (cloud, client) => {
-        await expect(client.createOrUpdate(environment, yaml)).resolves.toBe(
-          'unchanged',
-        );
-        expect(cloud.seen).toHaveLength(1);
-      },
-    ));
+    withCloud({}, async (cloud, client) => {
+      await expect(
+        client.write(environment, yaml, { yaml, etag: 'e1/3' }),
+      ).resolves.toBe('unchanged');
+      expect(cloud.seen).toHaveLength(0);
+    }));
 
-  it('replaces the definition of an environment that says something else', () =>
-    withCloud(
-      {
-        [`GET ${ENV}`]: { status: 200, body: 'values: {}\n' },
-        [`PATCH ${ENV}`]: { status: 200 },
-      },
-      async (cloud, client) => {
-        await expect(client.createOrUpdate(environment, yaml)).resolves.toBe(
-          'updated',
-        );
-        expect(cloud.seen.map(r => r.method)).toEqual(['GET', 'PATCH']);
-      },
-    ));
+  it('replaces a definition only if it is still the one read', () =>
+    withCloud({ [`PATCH ${ENV}`]: { status: 200 } }, async (cloud, client) => {
+      await expect(
+        client.write(environment, yaml, { yaml: 'values: {}\n', etag: 'e1/3' }),
+      ).resolves.toBe('updated');
+      expect(cloud.seen.map(r => r.method)).toEqual(['PATCH']);
+      expect(cloud.seen[0].headers.etag).toBe('e1/3');
+    }));
 
-  it('adopts an environment created in the meantime', () =>
-    withCloud(
+  it.each([
+    [
+      'changed',
+      { yaml: 'values: {}\n', etag: 'e1/3' },
+      { [`PATCH ${ENV}`]: { status: 409, body: 'conflict' } },
+      ['PATCH'],
+      'The ESC environment acme/payments/prod.v2 was changed in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.',
+    ],
+    [
+      'created',
+      undefined,
       {
-        [`GET ${ENV}`]: { status: 404 },
         'POST /api/esc/environments/acme': {
           status: 409,
           body: 'already exists',
         },
-        [`PATCH ${ENV}`]: { status: 200 },
       },
-      async (_cloud, client) => {
-        await expect(client.createOrUpdate(environment, yaml)).resolves.toBe(
-          'created',
+      // Someone else's environment now: its definition is not set.
+      ['POST'],
+      'The ESC environment acme/payments/prod.v2 was created in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.',
+    ],
+  ])(
+    'does not overwrite an environment %s in the meantime',
+    (_, current, routes, methods, message) =>
+      withCloud(routes, async (cloud, client) => {
+        await expect(client.write(environment, yaml, current)).rejects.toThrow(
+          message,
         );
-      },
-    ));
+        expect(cloud.seen.map(r => r.method)).toEqual(methods);
+      }),
+  );
 
   it.each([
     [
       { [`GET ${ENV}`]: { status: 403, body: 'forbidden' } },
+      (client: PulumiCloudEscEnvironments) => client.read(environment),
       'Pulumi Cloud refused to read the ESC environment acme/payments/prod.v2: 403 forbidden',
     ],
     [
-      {
-        [`GET ${ENV}`]: { status: 404 },
-        'POST /api/esc/environments/acme': { status: 400, body: 'bad name' },
-      },
+      { 'POST /api/esc/environments/acme': { status: 400, body: 'bad name' } },
+      (client: PulumiCloudEscEnvironments) =>
+        client.write(environment, yaml, undefined),
       'Pulumi Cloud refused to create the ESC environment acme/payments/prod.v2: 400 bad name',
     ],
     [
-      {
-        [`GET ${ENV}`]: { status: 200, body: '' },
-        [`PATCH ${ENV}`]: { status: 400, body: 'invalid definition' },
-      },
+      { [`PATCH ${ENV}`]: { status: 400, body: 'invalid definition' } },
+      (client: PulumiCloudEscEnvironments) =>
+        client.write(environment, yaml, { yaml: '' }),
       'Pulumi Cloud refused to update the ESC environment acme/payments/prod.v2: 400 invalid definition',
     ],
-  ])('says what Pulumi Cloud refused', (routes, message) =>
+  ])('says what Pulumi Cloud refused', (routes, call, message) =>
     withCloud(routes, async (_cloud, client) => {
-      await expect(client.createOrUpdate(environment, yaml)).rejects.toThrow(
-        message,
-      );
+      await expect(call(client)).rejects.toThrow(message);
     }),
   );
 });

@@ -1,10 +1,11 @@
 /**
- * ESC environments in Pulumi Cloud, through its REST API: created when
- * missing, their definition replaced when it differs, left alone otherwise.
+ * ESC environments in Pulumi Cloud, through its REST API: read before the
+ * identity is provisioned, so that one the portal may not overwrite stops the
+ * run before any change; written once the identity exists.
  *
- * Kept out of the Pulumi program on purpose: an environment that existed
- * before the portal, or one the portal stopped managing, is simply adopted,
- * where a resource would fail on "already exists".
+ * Kept out of the Pulumi program on purpose: the portal decides whether an
+ * existing environment is its own, where a resource would fail on "already
+ * exists" or silently take it over on import.
  */
 import {
   EscEnvironmentRef,
@@ -13,13 +14,43 @@ import {
 
 export type EscEnvironmentChange = 'created' | 'updated' | 'unchanged';
 
+/** An environment's definition as last read, with the tag that versions it. */
+export interface EscEnvironmentDefinition {
+  yaml: string;
+  etag?: string;
+}
+
 export interface EscEnvironments {
-  createOrUpdate(
+  /** The environment's current definition; undefined when it does not exist. */
+  read(
+    environment: EscEnvironmentRef,
+    signal?: AbortSignal,
+  ): Promise<EscEnvironmentDefinition | undefined>;
+  /**
+   * Creates the environment when `current` is undefined, replaces its
+   * definition otherwise; fails when it changed since `current` was read.
+   */
+  write(
     environment: EscEnvironmentRef,
     yaml: string,
+    current: EscEnvironmentDefinition | undefined,
     signal?: AbortSignal,
   ): Promise<EscEnvironmentChange>;
 }
+
+/** The environment changed in Pulumi Cloud between the read and the write. */
+export class EscEnvironmentChangedError extends Error {
+  name = 'EscEnvironmentChangedError';
+  constructor(environment: EscEnvironmentRef, what: string) {
+    super(
+      `The ESC environment ${formatEnvironmentRef(
+        environment,
+      )} ${what} in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.`,
+    );
+  }
+}
+
+type Response = { status: number; body: string; etag?: string };
 
 export class PulumiCloudEscEnvironments implements EscEnvironments {
   constructor(
@@ -30,50 +61,70 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
     },
   ) {}
 
-  async createOrUpdate(
+  async read(
+    environment: EscEnvironmentRef,
+    signal?: AbortSignal,
+  ): Promise<EscEnvironmentDefinition | undefined> {
+    const response = await this.request(
+      'GET',
+      environmentPath(environment),
+      {},
+      signal,
+    );
+    if (response.status === 404) return undefined;
+    this.check(response, 'read', environment);
+    return { yaml: response.body, etag: response.etag };
+  }
+
+  async write(
     environment: EscEnvironmentRef,
     yaml: string,
+    current: EscEnvironmentDefinition | undefined,
     signal?: AbortSignal,
   ): Promise<EscEnvironmentChange> {
-    const { organization, project } = environment;
-    const path = `api/esc/environments/${[
-      organization,
-      project,
-      environment.environment,
-    ]
-      .map(encodeURIComponent)
-      .join('/')}`;
-
-    const current = await this.request('GET', path, undefined, signal);
-    if (current.status === 200 && current.body === yaml) {
-      return 'unchanged';
-    }
-    if (current.status === 404) {
+    if (current?.yaml === yaml) return 'unchanged';
+    if (!current) {
       const created = await this.request(
         'POST',
-        `api/esc/environments/${encodeURIComponent(organization)}`,
-        { json: { project, name: environment.environment } },
+        `api/esc/environments/${encodeURIComponent(environment.organization)}`,
+        {
+          body: JSON.stringify({
+            project: environment.project,
+            name: environment.environment,
+          }),
+          contentType: 'application/json',
+        },
         signal,
       );
-      // 409: created in the meantime; setting the definition is all that is left.
-      if (created.status !== 409) this.check(created, 'create', environment);
-    } else {
-      this.check(current, 'read', environment);
+      if (created.status === 409) {
+        throw new EscEnvironmentChangedError(environment, 'was created');
+      }
+      this.check(created, 'create', environment);
     }
-    this.check(
-      await this.request('PATCH', path, { yaml }, signal),
-      'update',
-      environment,
+    const updated = await this.request(
+      'PATCH',
+      environmentPath(environment),
+      {
+        body: yaml,
+        contentType: 'application/x-yaml',
+        // Pulumi Cloud refuses the update (409) when this is not the latest.
+        etag: current?.etag,
+      },
+      signal,
     );
-    return current.status === 404 ? 'created' : 'updated';
+    if (updated.status === 409) {
+      throw new EscEnvironmentChangedError(environment, 'was changed');
+    }
+    this.check(updated, 'update', environment);
+    return current ? 'updated' : 'created';
   }
 
   private async request(
     method: string,
     path: string,
-    body: { json: object } | { yaml: string } | undefined,
+    options: { body?: string; contentType?: string; etag?: string },
     signal: AbortSignal | undefined,
-  ): Promise<{ status: number; body: string }> {
+  ): Promise<Response> {
     const fetchImpl = this.options.fetch ?? fetch;
     const response = await fetchImpl(
       `${this.options.apiUrl.replace(/\/+$/, '')}/${path}`,
@@ -83,21 +134,24 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
         headers: {
           Accept: 'application/vnd.pulumi+8',
           Authorization: `token ${this.options.accessToken}`,
-          ...(body
-            ? {
-                'Content-Type':
-                  'json' in body ? 'application/json' : 'application/x-yaml',
-              }
+          ...(options.contentType
+            ? { 'Content-Type': options.contentType }
             : {}),
+          // The header Pulumi's own ESC client sends for optimistic updates.
+          ...(options.etag ? { ETag: options.etag } : {}),
         },
-        body: body && ('json' in body ? JSON.stringify(body.json) : body.yaml),
+        body: options.body,
       },
     );
-    return { status: response.status, body: await response.text() };
+    return {
+      status: response.status,
+      body: await response.text(),
+      etag: response.headers.get('etag') ?? undefined,
+    };
   }
 
   private check(
-    response: { status: number; body: string },
+    response: Response,
     action: string,
     environment: EscEnvironmentRef,
   ): void {
@@ -109,4 +163,14 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
       );
     }
   }
+}
+
+function environmentPath(environment: EscEnvironmentRef): string {
+  return `api/esc/environments/${[
+    environment.organization,
+    environment.project,
+    environment.environment,
+  ]
+    .map(encodeURIComponent)
+    .join('/')}`;
 }

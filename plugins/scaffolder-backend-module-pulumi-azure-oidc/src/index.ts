@@ -23,3 +23,4 @@ export {
   type EscEnvironments,
 } from './escEnvironments';
 export { SecretRedactor } from './secrets';
+export { Stewardship, type StewardshipOptions } from './stewardship';

@@ -17,7 +17,9 @@ import { createPulumiAzureOidcProvisionAction } from './actions/provision';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import { AutomationApiEngine } from './engine/automationEngine';
 import { PulumiCli } from './engine/pulumiCli';
+import { PulumiCloudEscEnvironments } from './escEnvironments';
 import { SecretRedactor } from './secrets';
+import { testStewardship } from './__testUtils__/stewardship';
 
 const REQUIRED = [
   'PULUMI_AZURE_OIDC_LIVE_TEST',
@@ -98,6 +100,11 @@ describeLive(title, () => {
       settings: config,
       engine,
       redactor,
+      stewardship: testStewardship(),
+      escEnvironments: new PulumiCloudEscEnvironments({
+        apiUrl: config.pulumiCloud.apiUrl,
+        accessToken: env.PULUMI_ACCESS_TOKEN,
+      }),
     });
     const ctx = createMockActionContext<any>({
       input: {
@@ -116,7 +123,7 @@ describeLive(title, () => {
     if (!stack) return;
     await stack.destroy({ color: 'never' });
     await stack.workspace.removeStack(stack.name);
-    // The environment outlives its stack by design (retainOnDelete).
+    // The environment is written through the REST API, not by the stack.
     await fetch(
       `https://api.pulumi.com/api/esc/environments/${env.LIVE_PULUMI_ORGANIZATION}/${project}/${environment}`,
       {
@@ -130,7 +137,7 @@ describeLive(title, () => {
     const first = await run();
     expect(first.clientId).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.changes.created).toBeGreaterThan(0);
-    expect(first.escEnvironmentCreated).toBe(true);
+    expect(first.escEnvironmentChange).toBe('created');
 
     // Entra replicates new credentials within minutes: retry opening.
     const ref = `${env.LIVE_PULUMI_ORGANIZATION}/${project}/${environment}`;
@@ -158,5 +165,7 @@ describeLive(title, () => {
       deleted: 0,
       replaced: 0,
     });
+    // Pulumi Cloud kept the definition as written, header included.
+    expect(second.escEnvironmentChange).toBe('unchanged');
   }, 900_000);
 });

@@ -1,6 +1,7 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
+import { examples } from './actions/provision.examples';
 import pulumiAzureOidcModule from './module';
 
 describe('the scaffolder module', () => {
@@ -36,7 +37,9 @@ describe('the scaffolder module', () => {
       'keyVault',
       'owner',
     ]);
-    expect(action.examples).toHaveLength(3);
+    expect(
+      action.examples.map((e: { description: string }) => e.description),
+    ).toEqual(examples.map(e => e.description));
     expect(response.body.map((a: { id: string }) => a.id)).toEqual(
       expect.arrayContaining([
         'pulumi:azureOidc:writeCatalogInfo',

@@ -12,6 +12,7 @@ import { PulumiCli } from './engine/pulumiCli';
 import { PulumiCloudEscEnvironments } from './escEnvironments';
 import { createOptionsRouter } from './router';
 import { SecretRedactor } from './secrets';
+import { Stewardship } from './stewardship';
 
 /** Registers the Pulumi ESC ⇄ Azure OIDC actions with the scaffolder. */
 export default createBackendModule({
@@ -24,9 +25,19 @@ export default createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, logger, httpRouter, catalog }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        httpRouter,
+        auth,
+        userInfo,
+        catalog,
+      }) {
         const settings = readPulumiAzureOidcConfig(config);
         const redactor = new SecretRedactor(configuredSecrets(settings));
         const cli = new PulumiCli({
@@ -50,6 +61,12 @@ export default createBackendModule({
             engine,
             redactor,
             catalog,
+            stewardship: new Stewardship({
+              userInfo,
+              auth,
+              catalog,
+              administrators: settings.administrators,
+            }),
             escEnvironments,
           }),
         );

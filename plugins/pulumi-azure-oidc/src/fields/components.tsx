@@ -8,7 +8,9 @@ import {
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
 import FormControl from '@material-ui/core/FormControl';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import FormHelperText from '@material-ui/core/FormHelperText';
 import FormLabel from '@material-ui/core/FormLabel';
 import IconButton from '@material-ui/core/IconButton';
@@ -19,6 +21,7 @@ import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { pulumiAzureOidcApiRef } from '../api';
+import { PortalOption, portalOptionRules } from './rules';
 
 type StringFieldProps = FieldExtensionComponentProps<string>;
 
@@ -198,4 +201,52 @@ function roleNames(options: ProvisioningOptions): string[] {
     options.guardrails,
     new RoleCatalogue(options.roles),
   ).map(role => role.name);
+}
+
+/**
+ * A choice the platform may not offer (`ui:options.option` names it): shown
+ * disabled, with the reason, where the portal would refuse it.
+ */
+export function PortalOptionCheckbox(
+  props: FieldExtensionComponentProps<boolean>,
+) {
+  const { formData, onChange, schema, uiSchema, idSchema, rawErrors } = props;
+  const { value: options, loading, error } = useProvisioningOptions();
+  const option = uiSchema?.['ui:options']?.option as PortalOption;
+  const unavailable =
+    options &&
+    portalOptionRules[option](
+      options,
+      (props.formContext?.formData ?? {}) as object,
+    );
+  // A choice the platform does not offer is never left on.
+  useEffect(() => {
+    if (unavailable && formData) onChange(false);
+  }, [unavailable, formData, onChange]);
+  const reason = unavailable && capitalize(unavailable);
+  return (
+    <FormControl
+      margin="normal"
+      error={!!error || !!rawErrors?.length}
+      disabled={loading || !!unavailable}
+    >
+      <FormControlLabel
+        label={schema.title}
+        control={
+          <Checkbox
+            id={idSchema?.$id}
+            checked={!!formData}
+            onChange={event => onChange(event.target.checked)}
+          />
+        }
+      />
+      <FormHelperText style={{ marginLeft: 0 }}>
+        {error?.message ?? reason ?? schema.description}
+      </FormHelperText>
+    </FormControl>
+  );
+}
+
+function capitalize(text: string): string {
+  return `${text[0].toUpperCase()}${text.slice(1)}.`;
 }

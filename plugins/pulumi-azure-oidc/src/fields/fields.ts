@@ -5,12 +5,15 @@ import { pulumiAzureOidcApiRef } from '../api';
 import {
   AzureRoleAssignments,
   AzureSubscriptionPicker,
+  PortalOptionCheckbox,
   PulumiOrganizationField,
   RoleAssignmentRow,
   RuleTextField,
 } from './components';
 import {
   organizationProblem,
+  PortalOption,
+  portalOptionRules,
   roleAssignmentProblems,
   subscriptionProblem,
   TextRule,
@@ -97,5 +100,23 @@ export const azureRoleAssignmentsField = createFormField({
       await options(apiHolder),
     );
     problems.forEach(problem => validation.addError(problem));
+  },
+});
+
+export const pulumiPortalOptionField = createFormField({
+  name: 'PulumiPortalOption',
+  component: PortalOptionCheckbox,
+  validation: async (
+    value: boolean,
+    validation,
+    { apiHolder, formData, uiSchema },
+  ) => {
+    const option = uiSchema?.['ui:options']?.option as PortalOption;
+    if (value && portalOptionRules[option]) {
+      report(
+        validation,
+        portalOptionRules[option](await options(apiHolder), formData),
+      );
+    }
   },
 });

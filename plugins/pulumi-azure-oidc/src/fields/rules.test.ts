@@ -4,6 +4,7 @@ import {
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
   organizationProblem,
+  portalOptionRules,
   roleAssignmentProblems,
   subscriptionProblem,
   textRules,
@@ -98,5 +99,34 @@ describe('the form rules', () => {
         options,
       ),
     ).toEqual([]);
+  });
+
+  it('say why the platform does not offer a choice', () => {
+    expect(portalOptionRules.includeIacSubject(options, {})).toBe(
+      'cannot be used: every IaC stack of the organization presents the <yaml> subject, so this portal does not trust it (pulumiAzureOidc.guardrails.allowIacSubject)',
+    );
+    const trusting = {
+      ...options,
+      guardrails: { ...options.guardrails, allowIacSubject: true },
+    };
+    expect(
+      portalOptionRules.includeIacSubject(trusting, {
+        subjectMode: 'environment',
+      }),
+    ).toBeUndefined();
+    expect(
+      portalOptionRules.includeIacSubject(trusting, {
+        subjectMode: 'subjectAttributes',
+      }),
+    ).toMatch(/^only applies when subjectMode is 'environment'/);
+    expect(portalOptionRules.createEscEnvironment(options)).toBe(
+      'cannot be used: this portal has no Pulumi Cloud access token (pulumiAzureOidc.pulumiCloud.accessToken); create the environment from the returned YAML instead',
+    );
+    expect(
+      portalOptionRules.createEscEnvironment({
+        ...options,
+        escEnvironmentsEnabled: true,
+      }),
+    ).toBeUndefined();
   });
 });

@@ -4,7 +4,9 @@
  */
 import {
   checkEnvironmentReference,
+  checkEscEnvironmentCreation,
   checkEscName,
+  checkIacSubjectAllowed,
   checkKeyVaultName,
   checkKeyVaultSecretName,
   checkOrganizationAllowed,
@@ -15,6 +17,7 @@ import {
   ProvisioningOptions,
   resolveRequestedRole,
   RoleCatalogue,
+  SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 
 /** Rules that need nothing but the value. */
@@ -82,3 +85,19 @@ export function roleAssignmentProblems(
     return problems.map(problem => `${index + 1}. ${problem}`);
   });
 }
+
+/** Choices the platform may not offer, by the input they set. */
+export const portalOptionRules = {
+  includeIacSubject: (
+    options: ProvisioningOptions,
+    formData: { subjectMode?: SubjectMode },
+  ) =>
+    checkIacSubjectAllowed(
+      options.guardrails,
+      formData.subjectMode ?? 'environment',
+    ),
+  createEscEnvironment: (options: ProvisioningOptions) =>
+    checkEscEnvironmentCreation(options.escEnvironmentsEnabled),
+} as const;
+
+export type PortalOption = keyof typeof portalOptionRules;

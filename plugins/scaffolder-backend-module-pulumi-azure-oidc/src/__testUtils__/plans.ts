@@ -21,7 +21,11 @@ export const planContext: PlanContext = {
   },
   roles: new RoleCatalogue(),
   escEnvironmentsEnabled: true,
-  requestedBy: 'user:default/ada',
+  requester: {
+    userEntityRef: 'user:default/ada',
+    ownershipEntityRefs: ['user:default/ada', 'group:default/payments-team'],
+    administrator: false,
+  },
 };
 
 /** A valid plan for acme/payments/prod, with the given changes to the request. */

@@ -3,6 +3,7 @@ import { PulumiAzureOidcSettings } from '../config';
 import { ProvisioningEngine } from '../engine/automationEngine';
 import { EscEnvironments } from '../escEnvironments';
 import { SecretRedactor } from '../secrets';
+import { Stewardship } from '../stewardship';
 import { createPulumiAzureOidcProvisionAction } from './provision';
 import { createPulumiAzureOidcPublishLocalAction } from './publishLocal';
 import { createPulumiAzureOidcRegisterLocalAction } from './registerLocal';
@@ -32,14 +33,15 @@ export function createPulumiAzureOidcActions(options: {
   engine: ProvisioningEngine;
   redactor: SecretRedactor;
   catalog: CatalogService;
+  stewardship: Stewardship;
   escEnvironments?: EscEnvironments;
 }) {
-  const { settings, catalog } = options;
+  const { settings, catalog, stewardship } = options;
   const directory = settings.localCatalogDirectory;
   return [
     createPulumiAzureOidcProvisionAction(options),
     createPulumiAzureOidcWriteCatalogInfoAction(),
-    createPulumiAzureOidcPublishLocalAction({ directory }),
+    createPulumiAzureOidcPublishLocalAction({ directory, stewardship }),
     createPulumiAzureOidcRegisterLocalAction({ catalog, directory }),
   ];
 }

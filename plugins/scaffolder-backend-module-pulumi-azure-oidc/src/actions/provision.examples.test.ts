@@ -6,6 +6,7 @@ import { readPulumiAzureOidcConfig } from '../config';
 import { ProvisioningEngine } from '../engine/automationEngine';
 import { SecretRedactor } from '../secrets';
 import { SUBSCRIPTION } from '../__testUtils__/plans';
+import { testStewardship } from '../__testUtils__/stewardship';
 import {
   createPulumiAzureOidcProvisionAction,
   PROVISION_ACTION_ID,
@@ -35,9 +36,10 @@ describe('the examples of pulumi:azureOidc:provision', () => {
     settings,
     engine,
     escEnvironments: {
-      createOrUpdate: () =>
-        Promise.reject(new Error('examples are dry-run only')),
+      read: () => Promise.reject(new Error('examples are dry-run only')),
+      write: () => Promise.reject(new Error('examples are dry-run only')),
     },
+    stewardship: testStewardship(),
     redactor: new SecretRedactor(),
   });
 

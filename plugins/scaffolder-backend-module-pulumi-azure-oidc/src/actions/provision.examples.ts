@@ -50,7 +50,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'The subjectAttributes form, trusted when opened directly or through apps/web, and by IaC stacks that import it.',
+      'The subjectAttributes form, trusted when opened directly or through apps/web; owned by the user running the task.',
     example: step({
       project: 'shared',
       environment: 'azure-login',
@@ -58,7 +58,17 @@ export const examples: TemplateExample[] = [
       subjectMode: 'subjectAttributes',
       subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
       rootEnvironments: ['apps/web'],
+    }),
+  },
+  {
+    description:
+      'Also trusted by Pulumi IaC stacks that import the environment, where the platform allows it (guardrails.allowIacSubject).',
+    example: step({
+      project: 'payments',
+      environment: 'deploy',
+      roleAssignments: [{ role: 'Contributor', scope: 'rg-payments' }],
       includeIacSubject: true,
+      owner: 'group:default/payments-team',
     }),
   },
 ];

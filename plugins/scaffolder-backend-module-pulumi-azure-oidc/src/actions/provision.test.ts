@@ -1,8 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import {
   createMockDirectory,
+  mockCredentials,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
@@ -25,6 +27,7 @@ import { PulumiCli } from '../engine/pulumiCli';
 import { EscEnvironments } from '../escEnvironments';
 import { SecretRedactor } from '../secrets';
 import { SUBSCRIPTION, TENANT } from '../__testUtils__/plans';
+import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
 import { createPulumiAzureOidcProvisionAction } from './provision';
 
 /** Everything written to a task log, as text. */
@@ -98,7 +101,8 @@ const outcome: ProvisionOutcome = {
     federatedCredentialIds: ['fic-1'],
     roleAssignmentIds: ['ra-1', 'ra-2'],
     environmentRef: 'acme/payments/prod',
-    environmentYaml: 'values: {}\n',
+    environmentYaml: '# Managed by the portal\nvalues: {}\n',
+    owner: 'group:default/payments-team',
   },
   changes: { created: 6, updated: 0, replaced: 0, deleted: 0, same: 0 },
 };
@@ -120,16 +124,18 @@ describe('pulumi:azureOidc:provision', () => {
       provision: jest.fn().mockResolvedValue(outcome),
     };
     escEnvironments = {
-      createOrUpdate: jest.fn().mockResolvedValue('created'),
+      read: jest.fn().mockResolvedValue(undefined),
+      write: jest.fn().mockResolvedValue('created'),
     };
     logger = recordingLogger();
   });
 
-  const action = () =>
+  const action = (stewardship = testStewardship()) =>
     createPulumiAzureOidcProvisionAction({
       settings,
       engine,
       escEnvironments,
+      stewardship,
       redactor: new SecretRedactor(configuredSecrets(settings)),
     });
   const context = (actionInput: object, extra: object = {}) => ({
@@ -201,17 +207,26 @@ describe('pulumi:azureOidc:provision', () => {
       'info Provisioning the Azure identity of the ESC environment acme/payments/prod',
       'info The Azure identity of acme/payments/prod is ready: client id c1d2e3f4-0000-0000-0000-000000000001 (6 created, 0 updated, 0 replaced, 0 deleted, 0 unchanged)',
     ]);
-    expect(escEnvironments.createOrUpdate).not.toHaveBeenCalled();
+    expect(escEnvironments.read).not.toHaveBeenCalled();
+    expect(escEnvironments.write).not.toHaveBeenCalled();
   });
 
-  it('creates or updates the ESC environment in Pulumi Cloud once the trust exists', async () => {
+  it('writes the ESC environment in Pulumi Cloud once the trust exists, over what it read before', async () => {
     const order: string[] = [];
+    const current = {
+      yaml: '# Managed by the portal\nvalues: { old: true }\n',
+      etag: 'e1/4',
+    };
+    escEnvironments.read.mockImplementation(async () => {
+      order.push('read');
+      return current;
+    });
     engine.provision.mockImplementation(async () => {
       order.push('provision');
       return outcome;
     });
-    escEnvironments.createOrUpdate.mockImplementation(async () => {
-      order.push('environment');
+    escEnvironments.write.mockImplementation(async () => {
+      order.push('write');
       return 'updated';
     });
     const controller = new AbortController();
@@ -221,25 +236,135 @@ describe('pulumi:azureOidc:provision', () => {
     );
     await action().handler(ctx);
 
-    expect(order).toEqual(['provision', 'environment']);
-    expect(escEnvironments.createOrUpdate).toHaveBeenCalledWith(
-      { organization: 'acme', project: 'payments', environment: 'prod' },
-      outcome.outputs.environmentYaml,
+    expect(order).toEqual(['read', 'provision', 'write']);
+    const environment = {
+      organization: 'acme',
+      project: 'payments',
+      environment: 'prod',
+    };
+    expect(escEnvironments.read).toHaveBeenCalledWith(
+      environment,
       controller.signal,
     );
-    expect(
-      Object.fromEntries((ctx.output as jest.Mock).mock.calls)
-        .escEnvironmentCreated,
-    ).toBe(true);
+    expect(escEnvironments.write).toHaveBeenCalledWith(
+      environment,
+      outcome.outputs.environmentYaml,
+      current,
+      controller.signal,
+    );
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    expect(outputs.escEnvironmentCreated).toBe(true);
+    expect(outputs.escEnvironmentChange).toBe('updated');
     expect(logger.lines).toContain(
       'info updated: ESC environment acme/payments/prod in Pulumi Cloud',
     );
+  });
+
+  it('refuses an ESC environment the portal did not write, before anything changes', async () => {
+    escEnvironments.read.mockResolvedValue({
+      yaml: 'values:\n  handWritten: true\n',
+      etag: 'e1/1',
+    });
+    await expect(
+      action().handler(context({ ...input, createEscEnvironment: true })),
+    ).rejects.toThrow(
+      "Cannot provision acme/payments/prod: the ESC environment exists in Pulumi Cloud and is not the portal's; its definition does not begin with '# Managed by the portal'. " +
+        'Choose another name, or hand the environment to the portal by adding that line at the top of its definition.',
+    );
+    expect(engine.provision).not.toHaveBeenCalled();
+    expect(escEnvironments.write).not.toHaveBeenCalled();
+  });
+
+  describe('stewardship', () => {
+    const entityName = escEnvironmentEntityName({
+      organization: 'acme',
+      project: 'payments',
+      environment: 'prod',
+    });
+
+    it("refuses an owner the user does not belong to, with the form's other problems", async () => {
+      await expect(
+        action().handler(
+          context({ ...input, owner: 'group:default/billing-team' }),
+        ),
+      ).rejects.toThrow(
+        "owner must be you or a group you belong to (group:default/payments-team); 'group:default/billing-team' is neither.",
+      );
+      expect(engine.provision).not.toHaveBeenCalled();
+    });
+
+    it("refuses another team's environment as the catalog records it, in dry runs too", async () => {
+      const stewardship = testStewardship({
+        entities: [ownedEntity(entityName, 'group:default/billing-team')],
+      });
+      for (const isDryRun of [false, true]) {
+        const ctx = context(input, { isDryRun });
+        await expect(action(stewardship).handler(ctx)).rejects.toThrow(
+          `Cannot provision acme/payments/prod: it belongs to group:default/billing-team (recorded in the catalog entity resource:default/${entityName}); only its owners and platform administrators may change it.`,
+        );
+        expect(ctx.output).not.toHaveBeenCalled();
+      }
+      expect(engine.provision).not.toHaveBeenCalled();
+    });
+
+    it("refuses another team's environment as its stack records it", async () => {
+      engine.provision.mockImplementation(async (_plan, { authorize }) => {
+        authorize('group:default/billing-team');
+        return outcome;
+      });
+      await expect(
+        action().handler(context({ ...input, createEscEnvironment: true })),
+      ).rejects.toThrow(
+        'Cannot provision acme/payments/prod: it belongs to group:default/billing-team (recorded in its Pulumi stack acme.payments.prod-0123456789ab); only its owners and platform administrators may change it.',
+      );
+      expect(escEnvironments.write).not.toHaveBeenCalled();
+    });
+
+    it("lets owners re-run their environment, and administrators anyone's", async () => {
+      engine.provision.mockImplementation(async (_plan, { authorize }) => {
+        authorize('group:default/payments-team');
+        return outcome;
+      });
+      const own = testStewardship({
+        entities: [ownedEntity(entityName, 'payments-team')],
+      });
+      await expect(action(own).handler(context(input))).resolves.toBe(
+        undefined,
+      );
+
+      engine.provision.mockImplementation(async (_plan, { authorize }) => {
+        authorize('group:default/billing-team');
+        return outcome;
+      });
+      const administrator = testStewardship({
+        entities: [ownedEntity(entityName, 'group:default/billing-team')],
+        administrators: ['group:default/payments-team'],
+      });
+      await expect(
+        action(administrator).handler(
+          context({ ...input, owner: 'group:default/billing-team' }),
+        ),
+      ).resolves.toBe(undefined);
+      expect(engine.provision).toHaveBeenCalledTimes(2);
+    });
+
+    it('refuses tasks started by a service, which answers for no team', async () => {
+      const ctx = context(input, {
+        getInitiatorCredentials: async () =>
+          mockCredentials.service('plugin:catalog'),
+      });
+      await expect(action().handler(ctx)).rejects.toThrow(
+        'This action changes what a team owns, so it runs only for a signed-in user; this task was started by a service.',
+      );
+      expect(engine.provision).not.toHaveBeenCalled();
+    });
   });
 
   it('refuses to create the environment where no Pulumi Cloud token is configured', async () => {
     const withoutToken = createPulumiAzureOidcProvisionAction({
       settings,
       engine,
+      stewardship: testStewardship(),
       redactor: new SecretRedactor(),
     });
     await expect(
@@ -251,7 +376,7 @@ describe('pulumi:azureOidc:provision', () => {
   });
 
   it('says when Pulumi Cloud refuses the environment, with no secret in it', async () => {
-    escEnvironments.createOrUpdate.mockRejectedValue(
+    escEnvironments.write.mockRejectedValue(
       new Error(
         'Pulumi Cloud refused to update the ESC environment acme/payments/prod: 403 token pul-canary-token-0001 lacks access',
       ),
@@ -260,6 +385,16 @@ describe('pulumi:azureOidc:provision', () => {
       action().handler(context({ ...input, createEscEnvironment: true })),
     ).rejects.toThrow(
       'Pulumi Cloud refused to update the ESC environment acme/payments/prod: 403 token *** lacks access',
+    );
+    escEnvironments.read.mockRejectedValue(
+      new Error(
+        'Pulumi Cloud refused to read the ESC environment acme/payments/prod: 401 pul-canary-token-0001',
+      ),
+    );
+    await expect(
+      action().handler(context({ ...input, createEscEnvironment: true })),
+    ).rejects.toThrow(
+      'Pulumi Cloud refused to read the ESC environment acme/payments/prod: 401 ***',
     );
   });
 
@@ -321,7 +456,8 @@ describe('pulumi:azureOidc:provision', () => {
     );
     expect(outputs.plannedResources).toHaveLength(5);
     expect(outputs.stackName).toBe('acme.payments.prod-0123456789ab');
-    expect(escEnvironments.createOrUpdate).not.toHaveBeenCalled();
+    expect(escEnvironments.read).not.toHaveBeenCalled();
+    expect(escEnvironments.write).not.toHaveBeenCalled();
     expect(outputs.escEnvironmentCreated).toBe(false);
     expect(outputs.changes).toEqual({
       created: 5,
@@ -460,6 +596,7 @@ describe('secrets', () => {
     const everySecret = CANARIES.join(' ');
     const stack: EngineStack = {
       setAllConfig: async () => undefined,
+      outputs: async () => ({}),
       up: async options => {
         // Providers and the CLI repeating a secret, as a misconfigured one might.
         const diagnostic = (severity: 'error' | 'warning'): EngineEvent => ({
@@ -504,6 +641,7 @@ describe('secrets', () => {
         settings,
         engine,
         redactor,
+        stewardship: testStewardship(),
       }),
       envVars,
     };

@@ -1,9 +1,14 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
+  checkRecordedOwner,
   describeProblems,
+  escEnvironmentEntityName,
   formatEnvironmentRef,
+  isManagedByPortal,
+  MANAGED_BY_PORTAL,
   planProvisioning,
   ProvisionPlan,
+  Requester,
   SUBJECT_ATTRIBUTES,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
@@ -13,7 +18,11 @@ import {
 import { JsonObject } from '@backstage/types';
 import { createHash } from 'node:crypto';
 import { PulumiAzureOidcSettings } from '../config';
-import { EscEnvironments } from '../escEnvironments';
+import {
+  EscEnvironmentChange,
+  EscEnvironmentDefinition,
+  EscEnvironments,
+} from '../escEnvironments';
 import {
   ProvisioningEngine,
   ProvisioningFailedError,
@@ -27,6 +36,7 @@ import {
 } from '../engine/progress';
 import { PULUMI_PROJECT, stackNameFor } from '../engine/stackNames';
 import { SecretRedactor } from '../secrets';
+import { Stewardship } from '../stewardship';
 import { examples } from './provision.examples';
 
 export const PROVISION_ACTION_ID = 'pulumi:azureOidc:provision';
@@ -35,12 +45,16 @@ export interface ProvisionActionOptions {
   settings: PulumiAzureOidcSettings;
   engine: ProvisioningEngine;
   redactor: SecretRedactor;
+  /** Who runs the task, and who owns the environment already. */
+  stewardship: Stewardship;
   /** Where ESC environments are created; present when a token is configured. */
   escEnvironments?: EscEnvironments;
 }
 
 /** What a run leaves behind, kept in the task's checkpoint. */
-type ActionOutcome = ProvisionOutcome & { escEnvironmentCreated: boolean };
+type ActionOutcome = ProvisionOutcome & {
+  escEnvironmentChange?: EscEnvironmentChange;
+};
 
 function escEnvironmentLabel(plan: ProvisionPlan): string {
   return `ESC environment ${plan.environmentRef} in Pulumi Cloud`;
@@ -53,7 +67,7 @@ function escEnvironmentLabel(plan: ProvisionPlan): string {
 export function createPulumiAzureOidcProvisionAction(
   options: ProvisionActionOptions,
 ) {
-  const { settings, engine, redactor, escEnvironments } = options;
+  const { settings, engine, redactor, stewardship, escEnvironments } = options;
 
   return createTemplateAction({
     id: PROVISION_ACTION_ID,
@@ -149,7 +163,9 @@ export function createPulumiAzureOidcProvisionAction(
           z
             .string()
             .optional()
-            .describe('Catalog owner, recorded on the Entra application'),
+            .describe(
+              'Catalog owner, recorded on the Entra application: the user or one of their groups; defaults to the user',
+            ),
       },
       output: {
         clientId: z => z.string(),
@@ -163,7 +179,17 @@ export function createPulumiAzureOidcProvisionAction(
         environmentRef: z =>
           z.string().describe('organization/project/environment'),
         environmentYaml: z => z.string(),
-        escEnvironmentCreated: z => z.boolean(),
+        owner: z =>
+          z.string().describe('The owner recorded with the environment'),
+        escEnvironmentCreated: z =>
+          z
+            .boolean()
+            .describe('Whether Pulumi Cloud holds the environment YAML'),
+        escEnvironmentChange: z =>
+          z
+            .enum(['created', 'updated', 'unchanged'])
+            .optional()
+            .describe('What this run did to the environment in Pulumi Cloud'),
         stackName: z => z.string(),
         changes: z =>
           z.object({
@@ -191,6 +217,7 @@ export function createPulumiAzureOidcProvisionAction(
         project: ctx.input.project,
         environment: ctx.input.environment,
       });
+      const requester = await stewardship.requester(ctx);
       const result = planProvisioning(ctx.input, {
         defaultOrganization: settings.pulumiCloud.organization,
         defaultSubscriptionId: settings.azure.defaultSubscriptionId,
@@ -198,7 +225,7 @@ export function createPulumiAzureOidcProvisionAction(
         guardrails: settings.guardrails,
         roles: settings.roles,
         escEnvironmentsEnabled: !!escEnvironments,
-        requestedBy: ctx.user?.ref,
+        requester,
       });
       if (!result.plan) {
         throw new InputError(
@@ -208,6 +235,16 @@ export function createPulumiAzureOidcProvisionAction(
         );
       }
       const plan = result.plan;
+      // The catalog's record of the owner, before any cloud is asked.
+      const entityRef = `resource:default/${escEnvironmentEntityName(
+        plan.environment,
+      )}`;
+      refuseUnlessSteward(
+        plan,
+        requester,
+        await stewardship.catalogOwner(entityRef),
+        `the catalog entity ${entityRef}`,
+      );
       const pulumiCloudUrl = `${settings.pulumiCloud.consoleUrl}/${plan.environment.organization}/esc/${plan.environment.project}/${plan.environment.environment}`;
 
       let outcome: ActionOutcome;
@@ -244,10 +281,9 @@ export function createPulumiAzureOidcProvisionAction(
             deleted: 0,
             same: 0,
           },
-          escEnvironmentCreated: false,
         };
       } else {
-        outcome = await provision(ctx, plan);
+        outcome = await provision(ctx, plan, requester);
       }
 
       // Credential and role assignment ids stay in the stack's outputs.
@@ -261,7 +297,8 @@ export function createPulumiAzureOidcProvisionAction(
         : `https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/${outputs.clientId}`;
       const results = {
         ...outputs,
-        escEnvironmentCreated: outcome.escEnvironmentCreated,
+        escEnvironmentCreated: outcome.escEnvironmentChange !== undefined,
+        escEnvironmentChange: outcome.escEnvironmentChange,
         stackName: outcome.stackName,
         changes: outcome.changes,
         pulumiCloudUrl,
@@ -292,6 +329,7 @@ export function createPulumiAzureOidcProvisionAction(
   async function provision(
     ctx: Pick<ActionContext<JsonObject>, 'logger' | 'signal' | 'checkpoint'>,
     plan: ProvisionPlan,
+    requester: Requester,
   ): Promise<ActionOutcome> {
     const progress = new EngineProgress({
       labels: resourceLabels(plan),
@@ -299,6 +337,7 @@ export function createPulumiAzureOidcProvisionAction(
       warn: line => ctx.logger.warn(line),
       redact: text => redactor.redact(text),
     });
+    const stackName = engine.stackName(plan);
     ctx.logger.info(
       `Provisioning the Azure identity of the ESC environment ${plan.environmentRef}`,
     );
@@ -309,11 +348,22 @@ export function createPulumiAzureOidcProvisionAction(
     const outcome = await ctx.checkpoint({
       key,
       fn: async (): Promise<ActionOutcome> => {
+        // Read first: an environment the portal may not overwrite stops the run unchanged.
+        const current = plan.createEscEnvironment
+          ? await readEscEnvironment(plan, ctx.signal)
+          : undefined;
         let provisioned: ProvisionOutcome;
         try {
           provisioned = await engine.provision(plan, {
             onEvent: event => progress.handle(event),
             signal: ctx.signal,
+            authorize: recordedOwner =>
+              refuseUnlessSteward(
+                plan,
+                requester,
+                recordedOwner,
+                `its Pulumi stack ${stackName}`,
+              ),
           });
         } catch (error) {
           throw explainFailure(
@@ -324,20 +374,21 @@ export function createPulumiAzureOidcProvisionAction(
           );
         }
         if (!plan.createEscEnvironment) {
-          return { ...provisioned, escEnvironmentCreated: false };
+          return provisioned;
         }
         // Once the trust exists, so that the first revision can log in.
         const change = await escEnvironments!
-          .createOrUpdate(
+          .write(
             plan.environment,
             provisioned.outputs.environmentYaml,
+            current,
             ctx.signal,
           )
           .catch(error => {
-            throw new Error(redactor.redact((error as Error).message));
+            throw explainFailure(error, plan, [], redactor);
           });
         ctx.logger.info(`${change}: ${escEnvironmentLabel(plan)}`);
-        return { ...provisioned, escEnvironmentCreated: true };
+        return { ...provisioned, escEnvironmentChange: change };
       },
     });
     ctx.logger.info(
@@ -346,6 +397,40 @@ export function createPulumiAzureOidcProvisionAction(
       } (${describeChanges(outcome.changes)})`,
     );
     return outcome;
+  }
+
+  async function readEscEnvironment(
+    plan: ProvisionPlan,
+    signal: AbortSignal | undefined,
+  ): Promise<EscEnvironmentDefinition | undefined> {
+    const current = await escEnvironments!
+      .read(plan.environment, signal)
+      .catch(error => {
+        throw explainFailure(error, plan, [], redactor);
+      });
+    if (current && !isManagedByPortal(current.yaml)) {
+      throw new NotAllowedError(
+        `Cannot provision ${plan.environmentRef}: the ESC environment exists in Pulumi Cloud and is not the portal's; ` +
+          `its definition does not begin with '${MANAGED_BY_PORTAL}'. Choose another name, ` +
+          'or hand the environment to the portal by adding that line at the top of its definition.',
+      );
+    }
+    return current;
+  }
+}
+
+/** Refuses to change an environment someone else owns, before anything changes. */
+function refuseUnlessSteward(
+  plan: ProvisionPlan,
+  requester: Requester,
+  recordedOwner: string | undefined,
+  where: string,
+): void {
+  const problem = checkRecordedOwner(requester, recordedOwner, where);
+  if (problem) {
+    throw new NotAllowedError(
+      `Cannot provision ${plan.environmentRef}: it ${problem}.`,
+    );
   }
 }
 

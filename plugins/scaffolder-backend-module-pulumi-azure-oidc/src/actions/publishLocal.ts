@@ -1,13 +1,17 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { makeValidator } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   CATALOG_INFO_FILE,
+  checkOwnerChoice,
+  checkRecordedOwner,
   ENVIRONMENT_YAML_FILE,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { Stewardship } from '../stewardship';
 import { examples } from './publishLocal.examples';
 
 export const PUBLISH_LOCAL_ACTION_ID = 'pulumi:azureOidc:publishLocal';
@@ -20,6 +24,8 @@ export const PUBLISH_LOCAL_ACTION_ID = 'pulumi:azureOidc:publishLocal';
 export function createPulumiAzureOidcPublishLocalAction(options: {
   /** The local catalog directory (`pulumiAzureOidc.localCatalog.directory`). */
   directory: string;
+  /** Who runs the task, so that nobody replaces another team's entity. */
+  stewardship: Stewardship;
 }) {
   return createTemplateAction({
     id: PUBLISH_LOCAL_ACTION_ID,
@@ -57,19 +63,50 @@ export function createPulumiAzureOidcPublishLocalAction(options: {
       const sourcePath = ctx.input.sourcePath ?? 'esc-environment';
       const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
       const target = join(options.directory, entityName);
+      const files = await readPlainFiles(source, sourcePath);
+
+      // One entity, named as its directory, owned by someone the user acts for,
+      // and not replacing another owner's.
+      const requester = await options.stewardship.requester(ctx);
+      const entity = describeEntity(files[CATALOG_INFO_FILE]);
+      if (entity?.name !== entityName) {
+        throw new InputError(
+          `${join(
+            sourcePath,
+            CATALOG_INFO_FILE,
+          )} must hold exactly one entity, named '${entityName}'`,
+        );
+      }
+      const ownerProblem = checkOwnerChoice(requester, entity.owner);
+      if (ownerProblem) {
+        throw new NotAllowedError(
+          `Cannot publish ${entityName}: its owner ${ownerProblem}`,
+        );
+      }
+      const published = await readFile(join(target, CATALOG_INFO_FILE), 'utf8')
+        .then(describeEntity)
+        .catch(error => {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+            return undefined;
+          throw error;
+        });
+      const recordedProblem = checkRecordedOwner(
+        requester,
+        published?.owner,
+        'the local catalog directory',
+      );
+      if (recordedProblem) {
+        throw new NotAllowedError(
+          `Cannot publish ${entityName}: it ${recordedProblem}`,
+        );
+      }
+
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would copy the entity files to ${target}`);
       } else {
         await mkdir(target, { recursive: true });
-        // The two files, as plain files: never links into the rest of the host.
-        for (const file of [CATALOG_INFO_FILE, ENVIRONMENT_YAML_FILE]) {
-          const from = join(source, file);
-          if (!(await lstat(from)).isFile()) {
-            throw new InputError(
-              `${join(sourcePath, file)} must be a plain file`,
-            );
-          }
-          await writeFile(join(target, file), await readFile(from));
+        for (const [file, content] of Object.entries(files)) {
+          await writeFile(join(target, file), content);
         }
         ctx.logger.info(`Published the entity files to ${target}`);
       }
@@ -77,4 +114,39 @@ export function createPulumiAzureOidcPublishLocalAction(options: {
       ctx.output('catalogInfoPath', join(target, CATALOG_INFO_FILE));
     },
   });
+}
+
+/** The two files, as plain files: never links into the rest of the host. */
+async function readPlainFiles(
+  source: string,
+  sourcePath: string,
+): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const file of [CATALOG_INFO_FILE, ENVIRONMENT_YAML_FILE]) {
+    const from = join(source, file);
+    const stat = await lstat(from).catch(() => undefined);
+    if (!stat?.isFile()) {
+      throw new InputError(`${join(sourcePath, file)} must be a plain file`);
+    }
+    files[file] = await readFile(from, 'utf8');
+  }
+  return files;
+}
+
+/** The name and owner of the single entity a catalog file holds, if it holds one. */
+function describeEntity(
+  text: string,
+): { name: string; owner: string } | undefined {
+  const documents = parseAllDocuments(text);
+  if (documents.length !== 1 || documents[0].errors.length > 0) {
+    return undefined;
+  }
+  const entity = documents[0].toJS() as
+    | { metadata?: { name?: unknown }; spec?: { owner?: unknown } }
+    | undefined;
+  const name = entity?.metadata?.name;
+  const owner = entity?.spec?.owner;
+  return typeof name === 'string' && typeof owner === 'string'
+    ? { name, owner }
+    : undefined;
 }

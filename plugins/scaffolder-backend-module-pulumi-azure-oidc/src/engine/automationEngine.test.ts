@@ -19,6 +19,7 @@ import {
   AutomationApiEngine,
   azureCredentialEnvironment,
   EngineStack,
+  ProvisionOptions,
   ProvisioningCancelledError,
   ProvisioningFailedError,
   StackLockedError,
@@ -47,6 +48,12 @@ const upResult = {
   summary: { resourceChanges: { create: 5, same: 1 } },
 } as unknown as Pick<UpResult, 'outputs' | 'summary'>;
 
+const runOptions = (options: Partial<ProvisionOptions> = {}) => ({
+  onEvent: jest.fn(),
+  authorize: jest.fn(),
+  ...options,
+});
+
 describe('AutomationApiEngine', () => {
   const dir = createMockDirectory();
   const pulumiCommand = {
@@ -63,6 +70,7 @@ describe('AutomationApiEngine', () => {
     dir.clear();
     stack = {
       setAllConfig: jest.fn().mockResolvedValue(undefined),
+      outputs: jest.fn().mockResolvedValue({}),
       up: jest.fn().mockResolvedValue(upResult),
     };
     createOrSelectStack = jest.fn().mockResolvedValue(stack);
@@ -89,7 +97,7 @@ describe('AutomationApiEngine', () => {
 
   it('selects one stack per environment in the fixed project, with local state by default', async () => {
     const plan = testPlan();
-    const outcome = await engine().provision(plan, { onEvent: jest.fn() });
+    const outcome = await engine().provision(plan, runOptions());
 
     const [args, options] = createOrSelectStack.mock.calls[0];
     expect(args).toEqual({
@@ -116,7 +124,7 @@ describe('AutomationApiEngine', () => {
       color: 'never',
       refresh: true,
       onEvent: expect.any(Function),
-      signal: undefined,
+      signal: expect.any(AbortSignal),
     });
     expect(outcome).toEqual({
       stackName: args.stackName,
@@ -132,8 +140,8 @@ describe('AutomationApiEngine', () => {
 
   it('keeps the generated state passphrase private, reuses it, and never lets it out', async () => {
     const first = engine();
-    await first.provision(testPlan(), { onEvent: jest.fn() });
-    await engine().provision(testPlan(), { onEvent: jest.fn() });
+    await first.provision(testPlan(), runOptions());
+    await engine().provision(testPlan(), runOptions());
     const [firstEnv, secondEnv] = createOrSelectStack.mock.calls.map(
       ([, o]) => o.envVars!,
     );
@@ -163,7 +171,7 @@ describe('AutomationApiEngine', () => {
         organization: 'acme-platform',
       },
     });
-    await cloud.provision(plan, { onEvent: jest.fn() });
+    await cloud.provision(plan, runOptions());
 
     const [args, options] = createOrSelectStack.mock.calls[0];
     expect(args.stackName).toMatch(
@@ -190,10 +198,10 @@ describe('AutomationApiEngine', () => {
   it('uses a configured passphrase or secrets provider', async () => {
     await engine({
       state: { backendUrl: 'azblob://state', passphrase: 'pass' },
-    }).provision(testPlan(), { onEvent: jest.fn() });
+    }).provision(testPlan(), runOptions());
     await engine({
       state: { backendUrl: 's3://state', secretsProvider: 'awskms://alias/k' },
-    }).provision(testPlan(), { onEvent: jest.fn() });
+    }).provision(testPlan(), runOptions());
     const [[, passphrase], [, kms]] = createOrSelectStack.mock.calls;
     expect(passphrase.envVars!.PULUMI_CONFIG_PASSPHRASE).toBe('pass');
     expect(passphrase.secretsProvider).toBe('passphrase');
@@ -201,23 +209,65 @@ describe('AutomationApiEngine', () => {
     expect(kms.secretsProvider).toBe('awskms://alias/k');
   });
 
-  it('hands engine events and the cancellation signal to the update', async () => {
+  it('hands engine events to the caller and cancellations to the running CLI', async () => {
     const onEvent = jest.fn();
     const controller = new AbortController();
+    let interrupted: boolean | undefined;
     stack.up.mockImplementation(async options => {
       options!.onEvent!({ sequence: 1, timestamp: 0, cancelEvent: {} });
+      controller.abort();
+      interrupted = options!.signal!.aborted;
       return upResult;
     });
-    await engine().provision(testPlan(), {
-      onEvent,
-      signal: controller.signal,
-    });
+    await engine().provision(
+      testPlan(),
+      runOptions({ onEvent, signal: controller.signal }),
+    );
     expect(onEvent).toHaveBeenCalledWith({
       sequence: 1,
       timestamp: 0,
       cancelEvent: {},
     });
-    expect(stack.up.mock.calls[0][0]!.signal).toBe(controller.signal);
+    expect(interrupted).toBe(true);
+  });
+
+  it('interrupts an update cancelled before the CLI listened, as soon as it does', async () => {
+    const controller = new AbortController();
+    const aborted: boolean[] = [];
+    stack.up.mockImplementation(async options => {
+      // The Automation API drops an abort that comes before the CLI runs…
+      controller.abort();
+      aborted.push(options!.signal!.aborted);
+      // …so it is handed over with the CLI's first event.
+      options!.onEvent!({ sequence: 1, timestamp: 0, cancelEvent: {} });
+      aborted.push(options!.signal!.aborted);
+      throw commandError(CommandError, 'error: update canceled');
+    });
+    await expect(
+      engine().provision(testPlan(), runOptions({ signal: controller.signal })),
+    ).rejects.toBeInstanceOf(ProvisioningCancelledError);
+    expect(aborted).toEqual([false, true]);
+  });
+
+  it('asks whether the owner the stack recorded may be overruled, before any change', async () => {
+    stack.outputs.mockResolvedValue({
+      owner: { value: 'group:default/billing-team', secret: false },
+    });
+    const authorize = jest.fn(() => {
+      throw new Error('belongs to group:default/billing-team');
+    });
+    await expect(
+      engine().provision(testPlan(), runOptions({ authorize })),
+    ).rejects.toThrow('belongs to group:default/billing-team');
+    expect(authorize).toHaveBeenCalledWith('group:default/billing-team');
+    expect(stack.up).not.toHaveBeenCalled();
+
+    // A new stack has recorded no one.
+    stack.outputs.mockResolvedValue({});
+    const allow = jest.fn();
+    await engine().provision(testPlan(), runOptions({ authorize: allow }));
+    expect(allow).toHaveBeenCalledWith(undefined);
+    expect(stack.up).toHaveBeenCalled();
   });
 
   it('reports a locked stack by the environment it belongs to', async () => {
@@ -227,7 +277,7 @@ describe('AutomationApiEngine', () => {
         'error: the stack is currently locked by 1 lock(s)',
       ),
     );
-    const failure = engine().provision(testPlan(), { onEvent: jest.fn() });
+    const failure = engine().provision(testPlan(), runOptions());
     await expect(failure).rejects.toBeInstanceOf(StackLockedError);
     await expect(failure).rejects.toThrow(
       /^The ESC environment acme\/payments\/prod is being provisioned by another run \(Pulumi stack acme\.payments\.prod-[0-9a-f]{12} is locked\)/,
@@ -240,6 +290,7 @@ describe('AutomationApiEngine', () => {
     let finish!: () => void;
     const blocked: jest.Mocked<EngineStack> = {
       setAllConfig: jest.fn().mockResolvedValue(undefined),
+      outputs: jest.fn().mockResolvedValue({}),
       up: jest.fn(() => {
         reachedUp();
         return new Promise(resolve => (finish = () => resolve(upResult)));
@@ -249,29 +300,27 @@ describe('AutomationApiEngine', () => {
       args.stackName.startsWith('acme.payments.prod-') ? blocked : stack,
     );
     const provisioner = engine();
-    const first = provisioner.provision(testPlan(), { onEvent: jest.fn() });
+    const first = provisioner.provision(testPlan(), runOptions());
     await upReached;
 
     await expect(
-      provisioner.provision(testPlan(), { onEvent: jest.fn() }),
+      provisioner.provision(testPlan(), runOptions()),
     ).rejects.toBeInstanceOf(StackLockedError);
     // Another environment is not held up.
     await expect(
-      provisioner.provision(testPlan({ environment: 'dev' }), {
-        onEvent: jest.fn(),
-      }),
+      provisioner.provision(testPlan({ environment: 'dev' }), runOptions()),
     ).resolves.toBeDefined();
     finish();
     await expect(first).resolves.toBeDefined();
     // Once it has finished, the environment can be provisioned again.
     blocked.up.mockResolvedValue(upResult);
     await expect(
-      provisioner.provision(testPlan(), { onEvent: jest.fn() }),
+      provisioner.provision(testPlan(), runOptions()),
     ).resolves.toBeDefined();
   });
 
   it('reads Azure before it updates, so that deleted resources come back', async () => {
-    await engine().provision(testPlan(), { onEvent: jest.fn() });
+    await engine().provision(testPlan(), runOptions());
     expect(stack.up).toHaveBeenCalledWith(
       expect.objectContaining({ refresh: true }),
     );
@@ -283,7 +332,7 @@ describe('AutomationApiEngine', () => {
     );
     redactor.add('client-secret');
     const failed = await engine()
-      .provision(testPlan(), { onEvent: jest.fn() })
+      .provision(testPlan(), runOptions())
       .catch(e => e);
     expect(failed).toBeInstanceOf(ProvisioningFailedError);
     expect(failed.stderr).toBe('error: incorrect passphrase ***');
@@ -295,7 +344,7 @@ describe('AutomationApiEngine', () => {
       ),
     );
     await expect(
-      engine().provision(testPlan(), { onEvent: jest.fn() }),
+      engine().provision(testPlan(), runOptions()),
     ).rejects.toBeInstanceOf(StackLockedError);
   });
 
@@ -306,10 +355,7 @@ describe('AutomationApiEngine', () => {
       return stack;
     });
     await expect(
-      engine().provision(testPlan(), {
-        onEvent: jest.fn(),
-        signal: controller.signal,
-      }),
+      engine().provision(testPlan(), runOptions({ signal: controller.signal })),
     ).rejects.toBeInstanceOf(ProvisioningCancelledError);
     expect(stack.up).not.toHaveBeenCalled();
   });
@@ -318,9 +364,7 @@ describe('AutomationApiEngine', () => {
     const engines = [engine(), engine(), engine()];
     await Promise.all(
       engines.map((e, i) =>
-        e.provision(testPlan({ environment: `env${i}` }), {
-          onEvent: jest.fn(),
-        }),
+        e.provision(testPlan({ environment: `env${i}` }), runOptions()),
       ),
     );
     const passphrases = createOrSelectStack.mock.calls.map(
@@ -340,18 +384,15 @@ describe('AutomationApiEngine', () => {
       throw commandError(CommandError, 'error: update canceled');
     });
     await expect(
-      engine().provision(testPlan(), {
-        onEvent: jest.fn(),
-        signal: controller.signal,
-      }),
+      engine().provision(testPlan(), runOptions({ signal: controller.signal })),
     ).rejects.toThrow(new ProvisioningCancelledError('acme/payments/prod'));
 
     createOrSelectStack.mockClear();
     await expect(
-      engine().provision(testPlan(), {
-        onEvent: jest.fn(),
-        signal: AbortSignal.abort(),
-      }),
+      engine().provision(
+        testPlan(),
+        runOptions({ signal: AbortSignal.abort() }),
+      ),
     ).rejects.toBeInstanceOf(ProvisioningCancelledError);
     expect(createOrSelectStack).not.toHaveBeenCalled();
   });
@@ -375,7 +416,7 @@ describe('AutomationApiEngine', () => {
     });
     redactor.add('client-secret');
     const error = await failing
-      .provision(testPlan(), { onEvent: jest.fn() })
+      .provision(testPlan(), runOptions())
       .catch(e => e);
     expect(error).toBeInstanceOf(ProvisioningFailedError);
     expect(error.stderr).toBe(
@@ -400,9 +441,9 @@ describe('AutomationApiEngine', () => {
       logger: mockServices.logger.mock(),
       createOrSelectStack,
     });
-    await expect(
-      missing.provision(testPlan(), { onEvent: jest.fn() }),
-    ).rejects.toThrow("The Pulumi CLI is not on the backend's PATH.");
+    await expect(missing.provision(testPlan(), runOptions())).rejects.toThrow(
+      "The Pulumi CLI is not on the backend's PATH.",
+    );
     expect(createOrSelectStack).not.toHaveBeenCalled();
   });
 });

@@ -43,6 +43,11 @@ export type ProvisionOutcome = {
 export interface ProvisionOptions {
   onEvent(event: EngineEvent): void;
   signal?: AbortSignal;
+  /**
+   * Called with the owner the stack's last update recorded, before anything
+   * changes; throws to refuse the update.
+   */
+  authorize(recordedOwner: string | undefined): void;
 }
 
 /** Runs `pulumi up` for a plan. The action only sees this. */
@@ -58,6 +63,7 @@ export interface ProvisioningEngine {
 /** The part of a Pulumi stack the engine uses. */
 export interface EngineStack {
   setAllConfig(config: ConfigMap): Promise<void>;
+  outputs(): Promise<OutputMap>;
   up(options?: UpOptions): Promise<Pick<UpResult, 'outputs' | 'summary'>>;
 }
 
@@ -135,16 +141,13 @@ export class AutomationApiEngine implements ProvisioningEngine {
       const stack = await this.workspaceStep(plan, stackName, options, () =>
         this.selectStack(plan, stackName, pulumiCommand),
       );
-      // The Automation API only listens for aborts once the CLI runs.
+      const recorded = await this.workspaceStep(plan, stackName, options, () =>
+        stack.outputs(),
+      );
+      options.authorize(plainOutputs(recorded).owner as string | undefined);
       cancelled();
       const result = await this.workspaceStep(plan, stackName, options, () =>
-        stack.up({
-          color: 'never',
-          // Read Azure first, so that what someone deleted there comes back.
-          refresh: true,
-          onEvent: options.onEvent,
-          signal: options.signal,
-        }),
+        this.update(stack, options),
       );
       return {
         stackName,
@@ -153,6 +156,37 @@ export class AutomationApiEngine implements ProvisioningEngine {
       };
     } finally {
       this.running.delete(stackName);
+    }
+  }
+
+  /**
+   * `pulumi up`, reading Azure first so that what someone deleted there
+   * comes back. The Automation API listens for aborts only once the CLI
+   * runs and misses one that came earlier, so an abort reaches it when the
+   * CLI's first event shows it listens.
+   */
+  private async update(stack: EngineStack, options: ProvisionOptions) {
+    const engineAbort = new AbortController();
+    let started = false;
+    const forward = () => {
+      if (started) engineAbort.abort();
+    };
+    options.signal?.addEventListener('abort', forward);
+    try {
+      return await stack.up({
+        color: 'never',
+        refresh: true,
+        signal: engineAbort.signal,
+        onEvent: event => {
+          if (!started) {
+            started = true;
+            if (options.signal?.aborted) engineAbort.abort();
+          }
+          options.onEvent(event);
+        },
+      });
+    } finally {
+      options.signal?.removeEventListener('abort', forward);
     }
   }
 
@@ -268,7 +302,7 @@ export class AutomationApiEngine implements ProvisioningEngine {
 
   /**
    * The configured passphrase or, for local file state, one generated on
-   * first use and kept beside the state, readable by this user only.
+   * first use and kept in the data directory, readable by this user only.
    */
   private statePassphrase(): Promise<string> {
     this.passphrase ??= this.loadStatePassphrase().catch(error => {

@@ -96,19 +96,38 @@ describe('the Pulumi program, under mocks', () => {
     });
   });
 
-  it('adds the <yaml> and root-environment credentials in subjectAttributes mode', async () => {
+  it('adds the <yaml> credential of IaC stacks when asked', async () => {
+    const { resources } = await dryRunProgram(
+      testPlan({ includeIacSubject: true }),
+      options,
+    );
+    expect(
+      resources
+        .filter(r => r.name.startsWith('credential-'))
+        .map(c => [c.name, c.inputs.subject]),
+    ).toEqual([
+      [
+        'credential-pulumi-esc-environment',
+        'pulumi:environments:org:acme:env:payments/prod',
+      ],
+      [
+        'credential-pulumi-esc-iac-stacks',
+        'pulumi:environments:org:acme:env:<yaml>',
+      ],
+    ]);
+  });
+
+  it('adds the root-environment credentials in subjectAttributes mode', async () => {
     const plan = testPlan({
       subjectMode: 'subjectAttributes',
       subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
       rootEnvironments: ['apps/web'],
-      includeIacSubject: true,
     });
     const { resources, outputs } = await dryRunProgram(plan, options);
     const credentials = resources.filter(r => r.name.startsWith('credential-'));
     expect(credentials.map(c => c.inputs.subject)).toEqual([
       'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:payments/prod',
       'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:apps/web',
-      'pulumi:environments:org:acme:env:<yaml>',
     ]);
     expect(
       credentials.every(
@@ -142,6 +161,7 @@ describe('the Pulumi program, under mocks', () => {
       ],
       environmentRef: 'acme/payments/prod',
       environmentYaml: expect.any(String),
+      owner: 'group:default/payments-team',
     });
     const login = parse(outputs.environmentYaml).values.azure;
     expect(login.login['fn::open::azure-login']).toEqual({

@@ -33,6 +33,8 @@ export type EscAzureOidcOutputs = {
   roleAssignmentIds: string[];
   environmentRef: string;
   environmentYaml: string;
+  /** Who may change the stack; checked before each update. */
+  owner: string;
 };
 
 type Outputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
@@ -120,6 +122,7 @@ export function escAzureOidcProgram(plan: ProvisionPlan) {
       ),
       environmentRef: plan.environmentRef,
       environmentYaml,
+      owner: plan.owner,
     };
   };
 }

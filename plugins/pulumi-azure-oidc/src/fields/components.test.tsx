@@ -1,0 +1,68 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  BUILT_IN_ROLES,
+  ProvisioningOptions,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { pulumiAzureOidcApiRef } from '../api';
+import { PortalOptionCheckbox } from './components';
+
+const options: ProvisioningOptions = {
+  organization: 'acme',
+  guardrails: {
+    allowedOrganizations: ['acme'],
+    allowIacSubject: false,
+    allowedSubscriptions: [],
+    allowedPrivilegedRoles: [],
+  },
+  roles: [...BUILT_IN_ROLES],
+  escEnvironmentsEnabled: true,
+};
+
+async function renderOption(
+  option: 'includeIacSubject' | 'createEscEnvironment',
+  formData: boolean | undefined,
+) {
+  const onChange = jest.fn();
+  await renderInTestApp(
+    <PortalOptionCheckbox
+      {...({
+        formData,
+        onChange,
+        schema: { title: option, description: 'What it does.' },
+        uiSchema: { 'ui:options': { option } },
+        idSchema: { $id: `root_${option}` },
+        formContext: { formData: { subjectMode: 'environment' } },
+      } as any)}
+    />,
+    { apis: [[pulumiAzureOidcApiRef, { getOptions: async () => options }]] },
+  );
+  return onChange;
+}
+
+describe('PortalOptionCheckbox', () => {
+  it('offers a choice the platform allows', async () => {
+    const onChange = await renderOption('createEscEnvironment', false);
+    const checkbox = await screen.findByRole('checkbox', {
+      name: 'createEscEnvironment',
+    });
+    await waitFor(() => expect(checkbox).toBeEnabled());
+    expect(screen.getByText('What it does.')).toBeInTheDocument();
+    fireEvent.click(checkbox);
+    expect(onChange).toHaveBeenCalledWith(true);
+  });
+
+  it('shows a choice the platform refuses as unavailable, saying why, and turns it off', async () => {
+    const onChange = await renderOption('includeIacSubject', true);
+    const checkbox = await screen.findByRole('checkbox', {
+      name: 'includeIacSubject',
+    });
+    await waitFor(() => expect(checkbox).toBeDisabled());
+    expect(
+      screen.getByText(
+        'Cannot be used: every IaC stack of the organization presents the <yaml> subject, so this portal does not trust it (pulumiAzureOidc.guardrails.allowIacSubject).',
+      ),
+    ).toBeInTheDocument();
+    expect(onChange).toHaveBeenCalledWith(false);
+  });
+});

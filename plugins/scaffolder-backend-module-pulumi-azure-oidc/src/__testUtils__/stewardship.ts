@@ -1,0 +1,32 @@
+import { Entity } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Stewardship } from '../stewardship';
+
+/** The user tasks run for in tests: Ada, of the payments team. */
+export const ADA = {
+  userEntityRef: 'user:default/ada',
+  ownershipEntityRefs: ['user:default/ada', 'group:default/payments-team'],
+};
+
+/** Stewardship over an in-memory catalog, for tasks Ada runs. */
+export function testStewardship(
+  options: { entities?: Entity[]; administrators?: string[] } = {},
+): Stewardship {
+  return new Stewardship({
+    userInfo: mockServices.userInfo(ADA),
+    auth: mockServices.auth(),
+    catalog: catalogServiceMock({ entities: options.entities }),
+    administrators: options.administrators ?? [],
+  });
+}
+
+/** The catalog entity of an ESC environment, as far as ownership goes. */
+export function ownedEntity(name: string, owner: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'pulumi-esc-environment', owner },
+  };
+}
