@@ -3,149 +3,23 @@
  * several answers, and runs that publish to the local catalog directory.
  * Only the Pulumi engine is stood in for, at the Automation API boundary.
  */
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import {
-  escEnvironmentEntityName,
-  renderEnvironmentYaml,
-} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import {
-  createPulumiAzureOidcActions,
-  ProvisioningEngine,
-  readPulumiAzureOidcConfig,
-  SecretRedactor,
-  Stewardship,
-} from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
+import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { apiFeatures } from './features';
 import {
-  backendDir,
-  eventually,
-  repositoryConfig,
-  startPortalBackend,
-  withGuestOutsideDevelopment,
-} from './__testUtils__/portalBackend';
-import scaffolderPulumiAzureOidc from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
-
-const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
-const ENTITY = escEnvironmentEntityName({
-  organization: 'acme',
-  project: 'payments',
-  environment: 'prod',
-});
-const TENANT = '99999999-8888-7777-6666-555555555555';
-const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
-
-/** The owner each stand-in stack recorded on its last update. */
-const recordedOwners = new Map<string, string>();
-
-/** What a successful `pulumi up` would report for a plan. */
-const engine: ProvisioningEngine = {
-  stackName: plan =>
-    `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
-  provision: async (plan, { authorize }) => {
-    const stackName = engine.stackName(plan);
-    authorize(recordedOwners.get(stackName));
-    recordedOwners.set(stackName, plan.owner);
-    return standInOutcome(plan, stackName);
-  },
-};
-
-function standInOutcome(
-  plan: Parameters<ProvisioningEngine['provision']>[0],
-  stackName: string,
-) {
-  return {
-    stackName,
-    outputs: {
-      clientId: CLIENT_ID,
-      tenantId: TENANT,
-      subscriptionId: plan.subscriptionId,
-      applicationObjectId: 'application-object-id',
-      servicePrincipalObjectId: 'service-principal-object-id',
-      issuer: plan.issuer,
-      audience: plan.audience,
-      subjects: plan.credentials.map(c => c.subject),
-      federatedCredentialIds: [],
-      roleAssignmentIds: [],
-      environmentRef: plan.environmentRef,
-      environmentYaml: renderEnvironmentYaml({
-        clientId: CLIENT_ID,
-        tenantId: TENANT,
-        subscriptionId: plan.subscriptionId,
-        keyVault: plan.keyVault,
-      }),
-      owner: plan.owner,
-    },
-    changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
-  };
-}
-
-/** The module's actions, with the engine above instead of the Automation API. */
-const scaffolderModuleWithStandInEngine = createBackendModule({
-  pluginId: 'scaffolder',
-  moduleId: 'pulumi-azure-oidc',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        scaffolder: scaffolderActionsExtensionPoint,
-        config: coreServices.rootConfig,
-        auth: coreServices.auth,
-        userInfo: coreServices.userInfo,
-        catalog: catalogServiceRef,
-      },
-      async init({ scaffolder, config, auth, userInfo, catalog }) {
-        const settings = readPulumiAzureOidcConfig(config);
-        scaffolder.addActions(
-          ...createPulumiAzureOidcActions({
-            settings,
-            engine,
-            redactor: new SecretRedactor(),
-            catalog,
-            stewardship: new Stewardship({
-              userInfo,
-              auth,
-              catalog,
-              administrators: settings.administrators,
-            }),
-          }),
-        );
-      },
-    });
-  },
-});
-
-const template = parse(
-  readFileSync(
-    resolve(backendDir, '../../templates/azure-esc-environment/template.yaml'),
-    'utf8',
-  ),
-);
-
-const answers = {
-  organization: 'acme',
-  project: 'payments',
-  environment: 'prod',
-  description: 'Production payments',
-  owner: 'group:default/payments-team',
-  system: 'system:default/payments',
-  subscriptionId: SUBSCRIPTION,
-  roleAssignments: [
-    { role: 'Reader', scope: 'subscription' },
-    { role: 'Contributor', scope: 'rg-payments' },
-  ],
-  subjectMode: 'environment',
-  includeIacSubject: false,
-  createEscEnvironment: false,
-  catalogDestination: 'local',
-};
+  answers,
+  CLIENT_ID,
+  ENTITY,
+  recordedOwners,
+  registeredEntity,
+  runTemplate,
+  startGoldenPathPortal,
+  SUBSCRIPTION,
+  template,
+  TENANT,
+} from './__testUtils__/goldenPath';
+import { eventually } from './__testUtils__/portalBackend';
 
 type LogEntry = { body: { message: string; stepId?: string; status?: string } };
 
@@ -180,33 +54,10 @@ jest.setTimeout(60_000);
 
 describe('the azure-esc-environment template', () => {
   const data = createMockDirectory();
-  let portal: Awaited<ReturnType<typeof startPortalBackend>>;
+  let portal: Awaited<ReturnType<typeof startGoldenPathPortal>>;
 
   beforeAll(async () => {
-    const config = repositoryConfig();
-    portal = await startPortalBackend(
-      [
-        ...apiFeatures.filter(f => f !== scaffolderPulumiAzureOidc),
-        scaffolderModuleWithStandInEngine,
-      ],
-      withGuestOutsideDevelopment({
-        ...config,
-        catalog: { ...config.catalog, processingInterval: { seconds: 1 } },
-        integrations: {
-          github: [{ host: 'github.com', token: 'not-used-by-dry-runs' }],
-        },
-        pulumiAzureOidc: {
-          dataDirectory: data.resolve('pulumi'),
-          localCatalog: { directory: data.resolve('catalog') },
-          pulumiCloud: { organization: 'acme' },
-          azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
-          guardrails: {
-            allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
-            allowIacSubject: true,
-          },
-        },
-      }),
-    );
+    portal = await startGoldenPathPortal(data.path);
   });
 
   afterAll(() => portal.stop());
@@ -461,37 +312,11 @@ describe('the azure-esc-environment template', () => {
   });
 
   describe('published to the local catalog directory', () => {
-    async function runTemplate(values: object) {
-      expect(await attempt(values)).toEqual({
+    const completes = async (values: object) =>
+      expect(await runTemplate(portal, values)).toEqual({
         status: 'completed',
         errors: [],
       });
-    }
-
-    async function attempt(values: object) {
-      const created = await portal.call('POST', '/api/scaffolder/v2/tasks', {
-        templateRef: 'template:default/azure-esc-environment',
-        values,
-      });
-      expect(created.status).toBe(201);
-      const task = await eventually(async () => {
-        const current = await portal.getJson(
-          `/api/scaffolder/v2/tasks/${created.body.id}`,
-        );
-        return ['completed', 'failed'].includes(current.status)
-          ? current
-          : undefined;
-      });
-      const events = await portal.getJson(
-        `/api/scaffolder/v2/tasks/${created.body.id}/events`,
-      );
-      const errors = events
-        .filter(
-          (event: any) => event.body?.error || event.body?.status === 'failed',
-        )
-        .map((event: any) => event.body.message);
-      return { status: task.status, errors };
-    }
 
     const entity = () =>
       portal.call(
@@ -500,12 +325,9 @@ describe('the azure-esc-environment template', () => {
       );
 
     it('registers the environment under its owner, and updates it on a second run', async () => {
-      await runTemplate(answers);
+      await completes(answers);
 
-      const registered = await eventually(async () => {
-        const { status, body } = await entity();
-        return status === 200 ? body : undefined;
-      });
+      const registered = await registeredEntity(portal);
       const file = data.resolve(`catalog/${ENTITY}/catalog-info.yaml`);
       expect(registered).toMatchObject({
         metadata: {
@@ -538,7 +360,7 @@ describe('the azure-esc-environment template', () => {
         ].clientId,
       ).toBe(CLIENT_ID);
 
-      await runTemplate({
+      await completes({
         ...answers,
         description: 'Production payments, EU',
         system: undefined,
@@ -574,14 +396,11 @@ describe('the azure-esc-environment template', () => {
         target: data.resolve(`catalog/${shared}/catalog-info.yaml`),
       });
       expect(registered.status).toBe(201);
-      await eventually(async () => {
-        const { status } = await portal.call(
-          'GET',
-          `/api/catalog/entities/by-name/resource/default/${shared}`,
-        );
-        return status === 200 ? true : undefined;
+      await registeredEntity(portal, shared);
+      const byCatalog = await runTemplate(portal, {
+        ...answers,
+        environment: 'shared',
       });
-      const byCatalog = await attempt({ ...answers, environment: 'shared' });
       expect(byCatalog.status).toBe('failed');
       expect(byCatalog.errors.join('\n')).toContain(
         `Cannot provision acme/payments/shared: it belongs to group:default/platform-team (recorded in the catalog entity resource:default/${shared}); only its owners and platform administrators may change it.`,
@@ -589,7 +408,10 @@ describe('the azure-esc-environment template', () => {
 
       // Recorded by the stack: an environment whose entity lives elsewhere.
       recordedOwners.set('acme.payments.legacy', 'group:default/platform-team');
-      const byStack = await attempt({ ...answers, environment: 'legacy' });
+      const byStack = await runTemplate(portal, {
+        ...answers,
+        environment: 'legacy',
+      });
       expect(byStack.status).toBe('failed');
       expect(byStack.errors.join('\n')).toContain(
         'Cannot provision acme/payments/legacy: it belongs to group:default/platform-team (recorded in its Pulumi stack acme.payments.legacy)',

@@ -4,7 +4,11 @@
  *
  * @packageDocumentation
  */
-export { default } from './module';
+export {
+  default,
+  createPulumiAzureOidcModule,
+  type PulumiAzureOidcModuleOptions,
+} from './module';
 export * from './actions';
 export {
   readPulumiAzureOidcConfig,

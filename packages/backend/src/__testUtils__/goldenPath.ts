@@ -1,0 +1,185 @@
+/**
+ * The golden path's template run through a real portal backend, with only the
+ * Pulumi engine stood in for at the Automation API boundary: what the
+ * template tests share.
+ */
+import {
+  escEnvironmentEntityName,
+  renderEnvironmentYaml,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import scaffolderPulumiAzureOidc, {
+  createPulumiAzureOidcModule,
+  ProvisioningEngine,
+} from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { apiFeatures } from '../features';
+import {
+  backendDir,
+  eventually,
+  repositoryConfig,
+  startPortalBackend,
+  withGuestOutsideDevelopment,
+} from './portalBackend';
+
+export const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
+export const ENTITY = escEnvironmentEntityName({
+  organization: 'acme',
+  project: 'payments',
+  environment: 'prod',
+});
+export const TENANT = '99999999-8888-7777-6666-555555555555';
+export const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
+
+/** The owner each stand-in stack recorded on its last update. */
+export const recordedOwners = new Map<string, string>();
+
+/** What a successful `pulumi up` would report for a plan. */
+const engine: ProvisioningEngine = {
+  stackName: plan =>
+    `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
+  provision: async (plan, { authorize }) => {
+    const stackName = engine.stackName(plan);
+    authorize(recordedOwners.get(stackName));
+    recordedOwners.set(stackName, plan.owner);
+    return standInOutcome(plan, stackName);
+  },
+};
+
+function standInOutcome(
+  plan: Parameters<ProvisioningEngine['provision']>[0],
+  stackName: string,
+) {
+  return {
+    stackName,
+    outputs: {
+      clientId: CLIENT_ID,
+      tenantId: TENANT,
+      subscriptionId: plan.subscriptionId,
+      applicationObjectId: 'application-object-id',
+      servicePrincipalObjectId: 'service-principal-object-id',
+      issuer: plan.issuer,
+      audience: plan.audience,
+      subjects: plan.credentials.map(c => c.subject),
+      federatedCredentialIds: [],
+      roleAssignmentIds: [],
+      environmentRef: plan.environmentRef,
+      environmentYaml: renderEnvironmentYaml({
+        clientId: CLIENT_ID,
+        tenantId: TENANT,
+        subscriptionId: plan.subscriptionId,
+        keyVault: plan.keyVault,
+      }),
+      owner: plan.owner,
+    },
+    changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
+  };
+}
+
+/** The module, with the engine above instead of the Automation API. */
+const scaffolderModuleWithStandInEngine = createPulumiAzureOidcModule({
+  createEngine: () => engine,
+});
+
+export const template = parse(
+  readFileSync(
+    resolve(backendDir, '../../templates/azure-esc-environment/template.yaml'),
+    'utf8',
+  ),
+);
+
+export const answers = {
+  organization: 'acme',
+  project: 'payments',
+  environment: 'prod',
+  description: 'Production payments',
+  owner: 'group:default/payments-team',
+  system: 'system:default/payments',
+  subscriptionId: SUBSCRIPTION,
+  roleAssignments: [
+    { role: 'Reader', scope: 'subscription' },
+    { role: 'Contributor', scope: 'rg-payments' },
+  ],
+  subjectMode: 'environment',
+  includeIacSubject: false,
+  createEscEnvironment: false,
+  catalogDestination: 'local',
+};
+
+/**
+ * Starts the portal's backend with the stand-in engine, the repository's
+ * configuration and the golden path's test settings, over `overrides`.
+ */
+export function startGoldenPathPortal(dataDirectory: string, overrides = {}) {
+  const config = repositoryConfig();
+  return startPortalBackend(
+    [
+      ...apiFeatures.filter(f => f !== scaffolderPulumiAzureOidc),
+      scaffolderModuleWithStandInEngine,
+    ],
+    withGuestOutsideDevelopment({
+      ...config,
+      catalog: { ...config.catalog, processingInterval: { seconds: 1 } },
+      integrations: {
+        github: [{ host: 'github.com', token: 'not-used-by-dry-runs' }],
+      },
+      pulumiAzureOidc: {
+        dataDirectory: resolve(dataDirectory, 'pulumi'),
+        localCatalog: { directory: resolve(dataDirectory, 'catalog') },
+        pulumiCloud: { organization: 'acme' },
+        azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
+        guardrails: {
+          allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+          allowIacSubject: true,
+        },
+      },
+      ...overrides,
+    }),
+  );
+}
+
+type Portal = Awaited<ReturnType<typeof startPortalBackend>>;
+
+/** Runs the template as the guest; how the task ended, and its errors. */
+export async function runTemplate(portal: Portal, values: object) {
+  const created = await portal.call('POST', '/api/scaffolder/v2/tasks', {
+    templateRef: 'template:default/azure-esc-environment',
+    values,
+  });
+  if (created.status !== 201) {
+    throw new Error(
+      `the task was not created: ${created.status} ${JSON.stringify(
+        created.body,
+      )}`,
+    );
+  }
+  const task = await eventually(async () => {
+    const current = await portal.getJson(
+      `/api/scaffolder/v2/tasks/${created.body.id}`,
+    );
+    return ['completed', 'failed'].includes(current.status)
+      ? current
+      : undefined;
+  });
+  const events = await portal.getJson(
+    `/api/scaffolder/v2/tasks/${created.body.id}/events`,
+  );
+  const errors = events
+    .filter(
+      (event: any) => event.body?.error || event.body?.status === 'failed',
+    )
+    .map((event: any) => event.body.message);
+  return { status: task.status as string, errors: errors as string[] };
+}
+
+/** The environment's catalog entity, once the catalog has it. */
+export function registeredEntity(portal: Portal, name = ENTITY) {
+  return eventually(async () => {
+    const { status, body } = await portal.call(
+      'GET',
+      `/api/catalog/entities/by-name/resource/default/${name}`,
+    );
+    return status === 200 ? body : undefined;
+  });
+}
