@@ -11,7 +11,7 @@ import {
   answers,
   CLIENT_ID,
   ENTITY,
-  recordedOwners,
+  stackStates,
   registeredEntity,
   runTemplate,
   startGoldenPathPortal,
@@ -407,7 +407,11 @@ describe('the azure-esc-environment template', () => {
       );
 
       // Recorded by the stack: an environment whose entity lives elsewhere.
-      recordedOwners.set('acme.payments.legacy', 'group:default/platform-team');
+      stackStates.set('acme.payments.legacy', {
+        resources: 4,
+        owner: 'group:default/platform-team',
+        environmentRef: 'acme/payments/legacy',
+      });
       const byStack = await runTemplate(portal, {
         ...answers,
         environment: 'legacy',
@@ -416,7 +420,7 @@ describe('the azure-esc-environment template', () => {
       expect(byStack.errors.join('\n')).toContain(
         'Cannot provision acme/payments/legacy: it belongs to group:default/platform-team (recorded in its Pulumi stack acme.payments.legacy)',
       );
-      expect(recordedOwners.get('acme.payments.legacy')).toBe(
+      expect(stackStates.get('acme.payments.legacy')?.owner).toBe(
         'group:default/platform-team',
       );
 

@@ -37,7 +37,7 @@ describe('PortalPermissionPolicy', () => {
     });
   });
 
-  it("limits unregistering an entity to the user's own entities", async () => {
+  it("limits deleting an entity to the user's own entities", async () => {
     await expect(developer(catalogEntityDeletePermission)).resolves.toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
@@ -64,7 +64,37 @@ describe('PortalPermissionPolicy', () => {
     });
   });
 
-  it('refuses unregistering and removing to anonymous callers', async () => {
+  it('recognises admins listed in another letter case or without namespace', async () => {
+    for (const listed of [
+      'Group:default/Platform-Team',
+      'group:platform-team',
+    ]) {
+      const policy = new PortalPermissionPolicy(
+        mockServices.userInfo({
+          userEntityRef: 'user:default/ada',
+          ownershipEntityRefs: [
+            'user:default/ada',
+            'group:default/platform-team',
+          ],
+        }),
+        [listed],
+      );
+      await expect(
+        policy.handle(
+          { permission: catalogLocationDeletePermission },
+          {
+            credentials: mockCredentials.user('user:default/ada'),
+            info: {
+              userEntityRef: 'user:default/ada',
+              ownershipEntityRefs: [],
+            },
+          },
+        ),
+      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    }
+  });
+
+  it('refuses deleting and removing to anonymous callers', async () => {
     const policy = new PortalPermissionPolicy(mockServices.userInfo(), []);
     for (const permission of [
       catalogEntityDeletePermission,

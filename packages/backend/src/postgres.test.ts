@@ -134,9 +134,17 @@ jest.setTimeout(120_000);
       ),
     ).toHaveLength(1);
 
-    // A second run reads the owner back from the catalog, and updates.
+    // A second run passes the owner checks and updates the entity in place.
     expect(
       await runTemplate(portal, { ...answers, description: 'Updated' }),
     ).toEqual({ status: 'completed', errors: [] });
+    const updated = await eventually(async () => {
+      const entity = await registeredEntity(portal);
+      return entity.metadata.description === 'Updated' ? entity : undefined;
+    });
+    expect(updated.metadata.uid).toBe(registered.metadata.uid);
+    expect(
+      await query(`${prefix}scaffolder`, 'SELECT status FROM tasks'),
+    ).toEqual([{ status: 'completed' }, { status: 'completed' }]);
   });
 });

@@ -36,6 +36,12 @@ describe('escEnvironmentEntityName', () => {
     expect(validator.isValidEntityName(name)).toBe(true);
   });
 
+  it('gives references that differ only in letter case one name, as the catalog would', () => {
+    expect(escEnvironmentEntityName(ref('Payments', 'Prod'))).toBe(
+      escEnvironmentEntityName(ref('payments', 'prod')),
+    );
+  });
+
   it.each([
     [ref('a-b', 'c'), ref('a', 'b-c')],
     [ref('app', 'dev'), { ...ref('app', 'dev'), organization: 'other-org' }],

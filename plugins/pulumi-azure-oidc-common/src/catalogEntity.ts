@@ -55,9 +55,12 @@ export function toEntityRef(
  * characters. ESC names may contain every separator, so `a-b/c` and `a/b-c`
  * read alike, and other organizations may use the same names: the
  * fingerprint of the full reference keeps each environment's name its own.
+ * Entity names ignore letter case, so the fingerprint does too: references
+ * that differ only in case meet at one name, where stewardship tells them
+ * apart.
  */
 export function escEnvironmentEntityName(ref: EscEnvironmentRef): string {
-  const suffix = `-${fingerprint(formatEnvironmentRef(ref))}`;
+  const suffix = `-${fingerprint(formatEnvironmentRef(ref).toLowerCase())}`;
   const readable = `${ref.project}-${ref.environment}`
     .toLowerCase()
     .replace(/[^a-z0-9._-]/g, '-')

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { isManagedByPortal, renderEnvironmentYaml } from './environmentYaml';
+import { portalMayOverwrite, renderEnvironmentYaml } from './environmentYaml';
 
 const ids = {
   clientId: '00000000-0000-0000-0000-0000000000c1',
@@ -78,17 +78,17 @@ describe('renderEnvironmentYaml', () => {
   });
 });
 
-describe('isManagedByPortal', () => {
-  it('recognises what the portal wrote, and what someone handed over', () => {
-    expect(isManagedByPortal(renderEnvironmentYaml(ids))).toBe(true);
+describe('portalMayOverwrite', () => {
+  it('allows what the portal wrote, what someone handed over, and an empty definition', () => {
+    expect(portalMayOverwrite(renderEnvironmentYaml(ids))).toBe(true);
     expect(
-      isManagedByPortal('\n# Managed by the portal\nvalues:\n  a: 1\n'),
+      portalMayOverwrite('\n# Managed by the portal\nvalues:\n  a: 1\n'),
     ).toBe(true);
+    expect(portalMayOverwrite(' \n')).toBe(true);
   });
 
   it('leaves alone environments written by hand', () => {
-    expect(isManagedByPortal('values:\n  a: 1\n')).toBe(false);
-    expect(isManagedByPortal('# Managed by hand\nvalues: {}\n')).toBe(false);
-    expect(isManagedByPortal('')).toBe(false);
+    expect(portalMayOverwrite('values:\n  a: 1\n')).toBe(false);
+    expect(portalMayOverwrite('# Managed by hand\nvalues: {}\n')).toBe(false);
   });
 });

@@ -83,9 +83,11 @@ export function renderEnvironmentYaml(
 }
 
 /**
- * Whether an environment definition is the portal's to overwrite: one it
- * wrote, or one someone handed over by adding its first line.
+ * Whether the portal may write over an environment definition: one it wrote,
+ * one someone handed over by adding its first line, or an empty one (left
+ * by a run that created the environment but could not write it).
  */
-export function isManagedByPortal(yaml: string): boolean {
-  return yaml.trimStart().startsWith(MANAGED_BY_PORTAL);
+export function portalMayOverwrite(yaml: string): boolean {
+  const text = yaml.trimStart();
+  return text === '' || text.startsWith(MANAGED_BY_PORTAL);
 }

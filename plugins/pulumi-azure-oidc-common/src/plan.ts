@@ -408,6 +408,9 @@ function checkKeyVault(
   return { name: keyVault.name, secrets };
 }
 
+/** The Entra application's tag that names its owner: `backstage-owner:<ref>`. */
+export const OWNER_TAG_PREFIX = 'backstage-owner:';
+
 /** Entra keeps up to 1024 characters of notes. */
 const NOTES_MAX_LENGTH = 1024;
 
@@ -424,6 +427,6 @@ function describeApplication(
   return {
     displayName: `Pulumi ESC ${environmentRef}`,
     notes: notes.slice(0, NOTES_MAX_LENGTH),
-    tags: ['pulumi-esc-oidc', `backstage-owner:${owner}`],
+    tags: ['pulumi-esc-oidc', `${OWNER_TAG_PREFIX}${owner}`],
   };
 }

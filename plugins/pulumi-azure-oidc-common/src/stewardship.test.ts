@@ -1,6 +1,6 @@
 import {
   checkOwnerChoice,
-  checkRecordedOwner,
+  checkRecord,
   identifyRequester,
   mayActFor,
 } from './stewardship';
@@ -64,27 +64,51 @@ describe('checkOwnerChoice', () => {
   });
 });
 
-describe('checkRecordedOwner', () => {
+describe('checkRecord', () => {
   const requester = identifyRequester(ada, []);
+  const REF = 'acme/payments/prod';
+  const where = 'the catalog entity resource:default/x';
 
   it("refuses changes to another owner's environment, naming the record", () => {
     expect(
-      checkRecordedOwner(
-        requester,
-        'group:default/billing-team',
-        'the catalog entity resource:default/x',
-      ),
+      checkRecord(requester, REF, {
+        where,
+        owner: 'group:default/billing-team',
+        environmentRef: REF,
+      }),
     ).toBe(
       'belongs to group:default/billing-team (recorded in the catalog entity resource:default/x); only its owners and platform administrators may change it',
     );
   });
 
-  it('allows changes by the owners and to environments nobody owns yet', () => {
+  it('allows changes by the owners and to environments nobody holds yet', () => {
     expect(
-      checkRecordedOwner(requester, 'group:default/payments-team', 'the stack'),
+      checkRecord(requester, REF, { where, owner: 'payments-team' }),
     ).toBeUndefined();
+    expect(checkRecord(requester, REF, undefined)).toBeUndefined();
+  });
+
+  it('leaves what records no owner to administrators', () => {
+    expect(checkRecord(requester, REF, { where: 'its Pulumi stack s' })).toBe(
+      'has its Pulumi stack s, which records no owner; only platform administrators may change it',
+    );
     expect(
-      checkRecordedOwner(requester, undefined, 'the stack'),
+      checkRecord(identifyRequester(ada, ['user:default/ada']), REF, {
+        where: 'its Pulumi stack s',
+      }),
     ).toBeUndefined();
+  });
+
+  it('refuses a name that differs from the recorded one in letter case only, even to administrators', () => {
+    const administrator = identifyRequester(ada, ['user:default/ada']);
+    expect(
+      checkRecord(administrator, 'acme/payments/Prod', {
+        where: 'its Pulumi stack s',
+        owner: 'group:default/payments-team',
+        environmentRef: REF,
+      }),
+    ).toBe(
+      'would share its Pulumi stack s with acme/payments/prod, whose name differs only in letter case; choose another name',
+    );
   });
 });

@@ -55,16 +55,38 @@ export function checkOwnerChoice(
 }
 
 /**
- * The problem with changing an environment whose owner is recorded in
- * `where`, if any. An environment without a recorded owner is nobody's yet.
+ * What one place (the catalog, a Pulumi stack, an entity file) holds about
+ * an environment: its owner and the reference it was made for, when it says.
  */
-export function checkRecordedOwner(
+export interface OwnershipRecord {
+  /** Where the record is, for messages: `the catalog entity resource:default/x`. */
+  where: string;
+  owner?: string;
+  environmentRef?: string;
+}
+
+/**
+ * The problem with changing the environment `environmentRef` where `record`
+ * holds something of it, if any. Nothing recorded: nobody's yet. Something
+ * with no owner: only administrators may decide. A reference that differs
+ * (in letter case only, since names derive from it) is another environment.
+ */
+export function checkRecord(
   requester: Requester,
-  recordedOwner: string | undefined,
-  where: string,
+  environmentRef: string,
+  record: OwnershipRecord | undefined,
 ): string | undefined {
-  if (!recordedOwner || mayActFor(requester, recordedOwner)) return undefined;
-  return `belongs to ${recordedOwner} (recorded in ${where}); only its owners and platform administrators may change it`;
+  if (!record) return undefined;
+  if (record.environmentRef && record.environmentRef !== environmentRef) {
+    return `would share ${record.where} with ${record.environmentRef}, whose name differs only in letter case; choose another name`;
+  }
+  if (!record.owner) {
+    return requester.administrator
+      ? undefined
+      : `has ${record.where}, which records no owner; only platform administrators may change it`;
+  }
+  if (mayActFor(requester, record.owner)) return undefined;
+  return `belongs to ${record.owner} (recorded in ${record.where}); only its owners and platform administrators may change it`;
 }
 
 function normalize(ref: string): string {

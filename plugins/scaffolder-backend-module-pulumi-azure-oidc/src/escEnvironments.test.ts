@@ -9,10 +9,22 @@ type Seen = {
   body: string;
 };
 
-/** A stand-in for Pulumi Cloud's ESC API, on localhost. */
-type Route = { status: number; body?: string; etag?: string };
+const ENV = '/api/esc/environments/acme/payments/prod.v2';
+const CREATE = '/api/esc/environments/acme';
 
-function pulumiCloud(routes: Record<string, Route>) {
+/**
+ * A stand-in for Pulumi Cloud's ESC API on localhost, holding one
+ * environment as Pulumi's own ESC client expects it to: GET answers the
+ * definition and its ETag, POST creates an empty one (409 if it exists),
+ * PATCH replaces it when the request's ETag names the latest revision (409
+ * otherwise). `fail` answers a request with a status instead.
+ */
+function pulumiCloud(
+  initial?: string,
+  fail: Record<string, { status: number; body: string }> = {},
+) {
+  const state = { yaml: initial, revision: initial === undefined ? 0 : 1 };
+  const tag = () => `env-id/${state.revision}`;
   const seen: Seen[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';
@@ -24,25 +36,49 @@ function pulumiCloud(routes: Record<string, Route>) {
         headers: request.headers,
         body,
       });
-      const route = routes[`${request.method} ${request.url}`] ?? {
-        status: 500,
-        body: 'unexpected',
-      };
-      response
-        .writeHead(route.status, route.etag ? { ETag: route.etag } : {})
-        .end(route.body ?? '');
+      const route = `${request.method} ${request.url}`;
+      const answer = (status: number, text = '', headers = {}) =>
+        response.writeHead(status, headers).end(text);
+      if (fail[route]) {
+        answer(fail[route].status, fail[route].body);
+      } else if (route === `GET ${ENV}`) {
+        if (state.yaml === undefined) answer(404, 'not found');
+        else answer(200, state.yaml, { ETag: tag() });
+      } else if (route === `POST ${CREATE}`) {
+        if (state.yaml !== undefined) answer(409, 'already exists');
+        else {
+          state.yaml = '';
+          state.revision = 1;
+          answer(200, '{}');
+        }
+      } else if (route === `PATCH ${ENV}`) {
+        if (state.yaml === undefined) answer(404, 'not found');
+        else if (request.headers.etag !== tag()) answer(409, 'conflict');
+        else {
+          state.yaml = body;
+          state.revision += 1;
+          answer(200, '{}');
+        }
+      } else {
+        answer(500, 'unexpected');
+      }
     });
   });
-  return new Promise<{ apiUrl: string; seen: Seen[]; close: () => void }>(
-    resolve =>
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        resolve({
-          apiUrl: `http://127.0.0.1:${port}/`,
-          seen,
-          close: () => server.close(),
-        });
-      }),
+  return new Promise<{
+    apiUrl: string;
+    seen: Seen[];
+    state: typeof state;
+    close: () => void;
+  }>(resolve =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        apiUrl: `http://127.0.0.1:${port}/`,
+        seen,
+        state,
+        close: () => server.close(),
+      });
+    }),
   );
 }
 
@@ -51,21 +87,15 @@ const environment = {
   project: 'payments',
   environment: 'prod.v2',
 };
-const ENV = '/api/esc/environments/acme/payments/prod.v2';
-const yaml = 'values:\n  azure: {}\n';
+const yaml = '# Managed by the portal\nvalues:\n  azure: {}\n';
 
 describe('PulumiCloudEscEnvironments', () => {
   const withCloud = async (
-    routes: Record<string, Route>,
-    check: (
-      cloud: Awaited<ReturnType<typeof pulumiCloud>>,
-      client: PulumiCloudEscEnvironments,
-    ) => Promise<void>,
+    cloud: Awaited<ReturnType<typeof pulumiCloud>>,
+    check: (client: PulumiCloudEscEnvironments) => Promise<void>,
   ) => {
-    const cloud = await pulumiCloud(routes);
     try {
       await check(
-        cloud,
         new PulumiCloudEscEnvironments({
           apiUrl: cloud.apiUrl,
           accessToken: 'pul-token',
@@ -76,123 +106,141 @@ describe('PulumiCloudEscEnvironments', () => {
     }
   };
 
-  it('reads the definition and the tag that versions it', () =>
-    withCloud(
-      { [`GET ${ENV}`]: { status: 200, body: yaml, etag: 'e1/3' } },
-      async (cloud, client) => {
-        await expect(client.read(environment)).resolves.toEqual({
-          yaml,
-          etag: 'e1/3',
-        });
-        expect(cloud.seen[0].headers.authorization).toBe('token pul-token');
-        expect(cloud.seen[0].headers.accept).toBe('application/vnd.pulumi+8');
-      },
-    ));
+  it('reads the definition and the tag that versions it', async () => {
+    const cloud = await pulumiCloud('values: {}\n');
+    await withCloud(cloud, async client => {
+      await expect(client.read(environment)).resolves.toEqual({
+        yaml: 'values: {}\n',
+        etag: 'env-id/1',
+      });
+      expect(cloud.seen[0].headers.authorization).toBe('token pul-token');
+      expect(cloud.seen[0].headers.accept).toBe('application/vnd.pulumi+8');
+    });
+  });
 
-  it('reads a missing environment as undefined', () =>
-    withCloud({ [`GET ${ENV}`]: { status: 404 } }, async (_cloud, client) => {
+  it('reads a missing environment as undefined', async () => {
+    await withCloud(await pulumiCloud(), async client => {
       await expect(client.read(environment)).resolves.toBeUndefined();
-    }));
+    });
+  });
 
-  it('creates a missing environment, then sets its definition', () =>
-    withCloud(
-      {
-        'POST /api/esc/environments/acme': { status: 200 },
-        [`PATCH ${ENV}`]: { status: 200 },
-      },
-      async (cloud, client) => {
-        await expect(client.write(environment, yaml, undefined)).resolves.toBe(
-          'created',
-        );
-        expect(cloud.seen.map(r => `${r.method} ${r.url}`)).toEqual([
-          'POST /api/esc/environments/acme',
-          `PATCH ${ENV}`,
-        ]);
-        const [create, update] = cloud.seen;
-        expect(JSON.parse(create.body)).toEqual({
-          project: 'payments',
-          name: 'prod.v2',
-        });
-        expect(create.headers['content-type']).toBe('application/json');
-        expect(update.body).toBe(yaml);
-        expect(update.headers['content-type']).toBe('application/x-yaml');
-        expect(update.headers.etag).toBeUndefined();
-        for (const request of cloud.seen) {
-          expect(request.headers.authorization).toBe('token pul-token');
-        }
-      },
-    ));
+  it('creates a missing environment, then sets its definition over the new one', async () => {
+    const cloud = await pulumiCloud();
+    await withCloud(cloud, async client => {
+      await expect(client.write(environment, yaml, undefined)).resolves.toBe(
+        'created',
+      );
+      expect(cloud.state.yaml).toBe(yaml);
+      expect(cloud.seen.map(r => `${r.method} ${r.url}`)).toEqual([
+        `POST ${CREATE}`,
+        `GET ${ENV}`,
+        `PATCH ${ENV}`,
+      ]);
+      const [create, , update] = cloud.seen;
+      expect(JSON.parse(create.body)).toEqual({
+        project: 'payments',
+        name: 'prod.v2',
+      });
+      expect(create.headers['content-type']).toBe('application/json');
+      expect(update.headers['content-type']).toBe('application/x-yaml');
+      expect(update.headers.etag).toBe('env-id/1');
+      for (const request of cloud.seen) {
+        expect(request.headers.authorization).toBe('token pul-token');
+      }
+    });
+  });
 
-  it('leaves an environment that already says the same alone', () =>
-    withCloud({}, async (cloud, client) => {
+  it('replaces a definition that is still the one read', async () => {
+    const cloud = await pulumiCloud('# Managed by the portal\nvalues: {}\n');
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      await expect(client.write(environment, yaml, current)).resolves.toBe(
+        'updated',
+      );
+      expect(cloud.state).toEqual({ yaml, revision: 2 });
+    });
+  });
+
+  it('leaves an environment that already says the same alone', async () => {
+    const cloud = await pulumiCloud(yaml);
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      await expect(client.write(environment, yaml, current)).resolves.toBe(
+        'unchanged',
+      );
+      expect(cloud.seen.map(r => r.method)).toEqual(['GET']);
+    });
+  });
+
+  it('does not overwrite an edit made in Pulumi Cloud since the read', async () => {
+    const cloud = await pulumiCloud('# Managed by the portal\nvalues: {}\n');
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      // Someone edits the environment in the console meanwhile.
+      cloud.state.yaml = '# Managed by the portal\nvalues: { mine: 1 }\n';
+      cloud.state.revision += 1;
+      await expect(client.write(environment, yaml, current)).rejects.toThrow(
+        'The ESC environment acme/payments/prod.v2 was changed in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.',
+      );
+      expect(cloud.state.yaml).toBe(
+        '# Managed by the portal\nvalues: { mine: 1 }\n',
+      );
+    });
+  });
+
+  it('does not write an environment created by someone else since the read', async () => {
+    const cloud = await pulumiCloud();
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      cloud.state.yaml = 'values: { theirs: 1 }\n';
+      cloud.state.revision = 1;
+      await expect(client.write(environment, yaml, current)).rejects.toThrow(
+        "The ESC environment acme/payments/prod.v2 was created in Pulumi Cloud while this run provisioned its identity, or exists where this portal's token cannot read it, so the portal did not write it.",
+      );
+      expect(cloud.state.yaml).toBe('values: { theirs: 1 }\n');
+    });
+  });
+
+  it('refuses to update what Pulumi Cloud returned without a tag', async () => {
+    const cloud = await pulumiCloud('# Managed by the portal\n');
+    await withCloud(cloud, async client => {
       await expect(
-        client.write(environment, yaml, { yaml, etag: 'e1/3' }),
-      ).resolves.toBe('unchanged');
+        client.write(environment, yaml, { yaml: '# Managed by the portal\n' }),
+      ).rejects.toThrow(
+        'Pulumi Cloud returned the ESC environment acme/payments/prod.v2 without the tag (ETag) that versions it',
+      );
       expect(cloud.seen).toHaveLength(0);
-    }));
-
-  it('replaces a definition only if it is still the one read', () =>
-    withCloud({ [`PATCH ${ENV}`]: { status: 200 } }, async (cloud, client) => {
-      await expect(
-        client.write(environment, yaml, { yaml: 'values: {}\n', etag: 'e1/3' }),
-      ).resolves.toBe('updated');
-      expect(cloud.seen.map(r => r.method)).toEqual(['PATCH']);
-      expect(cloud.seen[0].headers.etag).toBe('e1/3');
-    }));
+    });
+  });
 
   it.each([
     [
-      'changed',
-      { yaml: 'values: {}\n', etag: 'e1/3' },
-      { [`PATCH ${ENV}`]: { status: 409, body: 'conflict' } },
-      ['PATCH'],
-      'The ESC environment acme/payments/prod.v2 was changed in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.',
-    ],
-    [
-      'created',
-      undefined,
-      {
-        'POST /api/esc/environments/acme': {
-          status: 409,
-          body: 'already exists',
-        },
-      },
-      // Someone else's environment now: its definition is not set.
-      ['POST'],
-      'The ESC environment acme/payments/prod.v2 was created in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.',
-    ],
-  ])(
-    'does not overwrite an environment %s in the meantime',
-    (_, current, routes, methods, message) =>
-      withCloud(routes, async (cloud, client) => {
-        await expect(client.write(environment, yaml, current)).rejects.toThrow(
-          message,
-        );
-        expect(cloud.seen.map(r => r.method)).toEqual(methods);
-      }),
-  );
-
-  it.each([
-    [
-      { [`GET ${ENV}`]: { status: 403, body: 'forbidden' } },
+      `GET ${ENV}`,
+      { status: 403, body: 'forbidden' },
       (client: PulumiCloudEscEnvironments) => client.read(environment),
       'Pulumi Cloud refused to read the ESC environment acme/payments/prod.v2: 403 forbidden',
     ],
     [
-      { 'POST /api/esc/environments/acme': { status: 400, body: 'bad name' } },
+      `POST ${CREATE}`,
+      { status: 400, body: 'bad name' },
       (client: PulumiCloudEscEnvironments) =>
         client.write(environment, yaml, undefined),
       'Pulumi Cloud refused to create the ESC environment acme/payments/prod.v2: 400 bad name',
     ],
     [
-      { [`PATCH ${ENV}`]: { status: 400, body: 'invalid definition' } },
+      `PATCH ${ENV}`,
+      { status: 400, body: 'invalid definition' },
       (client: PulumiCloudEscEnvironments) =>
-        client.write(environment, yaml, { yaml: '' }),
+        client.write(environment, yaml, undefined),
       'Pulumi Cloud refused to update the ESC environment acme/payments/prod.v2: 400 invalid definition',
     ],
-  ])('says what Pulumi Cloud refused', (routes, call, message) =>
-    withCloud(routes, async (_cloud, client) => {
-      await expect(call(client)).rejects.toThrow(message);
-    }),
+  ])(
+    'says what Pulumi Cloud refused: %s',
+    async (route, failure, call, message) => {
+      await withCloud(
+        await pulumiCloud(undefined, { [route]: failure }),
+        client => expect(call(client)).rejects.toThrow(message),
+      );
+    },
   );
 });

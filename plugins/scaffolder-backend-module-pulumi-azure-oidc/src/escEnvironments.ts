@@ -45,7 +45,7 @@ export class EscEnvironmentChangedError extends Error {
     super(
       `The ESC environment ${formatEnvironmentRef(
         environment,
-      )} ${what} in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.`,
+      )} ${what}, so the portal did not write it. Run the template again.`,
     );
   }
 }
@@ -83,7 +83,8 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
     signal?: AbortSignal,
   ): Promise<EscEnvironmentChange> {
     if (current?.yaml === yaml) return 'unchanged';
-    if (!current) {
+    let base = current;
+    if (!base) {
       const created = await this.request(
         'POST',
         `api/esc/environments/${encodeURIComponent(environment.organization)}`,
@@ -97,9 +98,21 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
         signal,
       );
       if (created.status === 409) {
-        throw new EscEnvironmentChangedError(environment, 'was created');
+        throw new EscEnvironmentChangedError(
+          environment,
+          "was created in Pulumi Cloud while this run provisioned its identity, or exists where this portal's token cannot read it",
+        );
       }
       this.check(created, 'create', environment);
+      // The new, empty definition's tag: nobody else's edit is overwritten.
+      base = await this.read(environment, signal);
+    }
+    if (!base?.etag) {
+      throw new Error(
+        `Pulumi Cloud returned the ESC environment ${formatEnvironmentRef(
+          environment,
+        )} without the tag (ETag) that versions it, so the portal cannot update it without risking someone else's edit`,
+      );
     }
     const updated = await this.request(
       'PATCH',
@@ -108,12 +121,15 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
         body: yaml,
         contentType: 'application/x-yaml',
         // Pulumi Cloud refuses the update (409) when this is not the latest.
-        etag: current?.etag,
+        etag: base.etag,
       },
       signal,
     );
     if (updated.status === 409) {
-      throw new EscEnvironmentChangedError(environment, 'was changed');
+      throw new EscEnvironmentChangedError(
+        environment,
+        'was changed in Pulumi Cloud while this run provisioned its identity',
+      );
     }
     this.check(updated, 'update', environment);
     return current ? 'updated' : 'created';

@@ -21,6 +21,7 @@ export {
   type ProvisionOptions,
   type ProvisionOutcome,
 } from './engine/automationEngine';
+export type { StackState } from './engine/stackState';
 export {
   PulumiCloudEscEnvironments,
   type EscEnvironmentChange,

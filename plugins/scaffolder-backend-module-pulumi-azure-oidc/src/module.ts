@@ -83,6 +83,7 @@ export function createPulumiAzureOidcModule(
                 auth,
                 catalog,
                 administrators: settings.administrators,
+                localCatalogDirectory: settings.localCatalogDirectory,
               }),
               escEnvironments,
             }),

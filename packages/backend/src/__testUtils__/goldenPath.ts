@@ -10,6 +10,7 @@ import {
 import scaffolderPulumiAzureOidc, {
   createPulumiAzureOidcModule,
   ProvisioningEngine,
+  StackState,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -32,8 +33,8 @@ export const ENTITY = escEnvironmentEntityName({
 export const TENANT = '99999999-8888-7777-6666-555555555555';
 export const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
 
-/** The owner each stand-in stack recorded on its last update. */
-export const recordedOwners = new Map<string, string>();
+/** What each stand-in stack's state holds. */
+export const stackStates = new Map<string, StackState>();
 
 /** What a successful `pulumi up` would report for a plan. */
 const engine: ProvisioningEngine = {
@@ -41,8 +42,12 @@ const engine: ProvisioningEngine = {
     `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
   provision: async (plan, { authorize }) => {
     const stackName = engine.stackName(plan);
-    authorize(recordedOwners.get(stackName));
-    recordedOwners.set(stackName, plan.owner);
+    authorize(stackStates.get(stackName) ?? { resources: 0 });
+    stackStates.set(stackName, {
+      resources: 4,
+      owner: plan.owner,
+      environmentRef: plan.environmentRef,
+    });
     return standInOutcome(plan, stackName);
   },
 };

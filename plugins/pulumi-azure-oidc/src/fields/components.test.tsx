@@ -20,8 +20,9 @@ const options: ProvisioningOptions = {
 };
 
 async function renderOption(
-  option: 'includeIacSubject' | 'createEscEnvironment',
+  option: string,
   formData: boolean | undefined,
+  { subjectMode = 'environment', allowIacSubject = false } = {},
 ) {
   const onChange = jest.fn();
   await renderInTestApp(
@@ -32,10 +33,22 @@ async function renderOption(
         schema: { title: option, description: 'What it does.' },
         uiSchema: { 'ui:options': { option } },
         idSchema: { $id: `root_${option}` },
-        formContext: { formData: { subjectMode: 'environment' } },
+        formContext: { formData: { subjectMode } },
       } as any)}
     />,
-    { apis: [[pulumiAzureOidcApiRef, { getOptions: async () => options }]] },
+    {
+      apis: [
+        [
+          pulumiAzureOidcApiRef,
+          {
+            getOptions: async () => ({
+              ...options,
+              guardrails: { ...options.guardrails, allowIacSubject },
+            }),
+          },
+        ],
+      ],
+    },
   );
   return onChange;
 }
@@ -64,5 +77,29 @@ describe('PortalOptionCheckbox', () => {
       ),
     ).toBeInTheDocument();
     expect(onChange).toHaveBeenCalledWith(false);
+  });
+
+  it('reads the subject mode the form chose', async () => {
+    await renderOption('includeIacSubject', false, {
+      subjectMode: 'subjectAttributes',
+      allowIacSubject: true,
+    });
+    const checkbox = await screen.findByRole('checkbox', {
+      name: 'includeIacSubject',
+    });
+    await waitFor(() => expect(checkbox).toBeDisabled());
+    expect(
+      screen.getByText(/^Only applies when subjectMode is 'environment'/),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the template names no option it knows', async () => {
+    await renderOption('makeCoffee', false);
+    expect(
+      await screen.findByText(
+        'ui:options.option must be one of includeIacSubject, createEscEnvironment',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'makeCoffee' })).toBeDisabled();
   });
 });

@@ -21,7 +21,7 @@ import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { pulumiAzureOidcApiRef } from '../api';
-import { PortalOption, portalOptionRules } from './rules';
+import { portalOptionRule, portalOptionRules } from './rules';
 
 type StringFieldProps = FieldExtensionComponentProps<string>;
 
@@ -212,23 +212,26 @@ export function PortalOptionCheckbox(
 ) {
   const { formData, onChange, schema, uiSchema, idSchema, rawErrors } = props;
   const { value: options, loading, error } = useProvisioningOptions();
-  const option = uiSchema?.['ui:options']?.option as PortalOption;
+  const rule = portalOptionRule(uiSchema?.['ui:options']?.option);
   const unavailable =
-    options &&
-    portalOptionRules[option](
-      options,
-      (props.formContext?.formData ?? {}) as object,
-    );
+    rule && options
+      ? rule(options, (props.formContext?.formData ?? {}) as object)
+      : undefined;
   // A choice the platform does not offer is never left on.
   useEffect(() => {
     if (unavailable && formData) onChange(false);
   }, [unavailable, formData, onChange]);
-  const reason = unavailable && capitalize(unavailable);
+  const problem = rule
+    ? error?.message
+    : `ui:options.option must be one of ${Object.keys(portalOptionRules).join(
+        ', ',
+      )}`;
+  const reason = unavailable && asSentence(unavailable);
   return (
     <FormControl
       margin="normal"
-      error={!!error || !!rawErrors?.length}
-      disabled={loading || !!unavailable}
+      error={!!problem || !!rawErrors?.length}
+      disabled={loading || !rule || !!unavailable}
     >
       <FormControlLabel
         label={schema.title}
@@ -241,12 +244,13 @@ export function PortalOptionCheckbox(
         }
       />
       <FormHelperText style={{ marginLeft: 0 }}>
-        {error?.message ?? reason ?? schema.description}
+        {problem ?? reason ?? schema.description}
       </FormHelperText>
     </FormControl>
   );
 }
 
-function capitalize(text: string): string {
-  return `${text[0].toUpperCase()}${text.slice(1)}.`;
+/** A rule's problem ("cannot be used: …") as a sentence of its own. */
+function asSentence(problem: string): string {
+  return `${problem[0].toUpperCase()}${problem.slice(1)}.`;
 }

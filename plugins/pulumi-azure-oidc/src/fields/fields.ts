@@ -12,8 +12,7 @@ import {
 } from './components';
 import {
   organizationProblem,
-  PortalOption,
-  portalOptionRules,
+  portalOptionRule,
   roleAssignmentProblems,
   subscriptionProblem,
   TextRule,
@@ -111,12 +110,9 @@ export const pulumiPortalOptionField = createFormField({
     validation,
     { apiHolder, formData, uiSchema },
   ) => {
-    const option = uiSchema?.['ui:options']?.option as PortalOption;
-    if (value && portalOptionRules[option]) {
-      report(
-        validation,
-        portalOptionRules[option](await options(apiHolder), formData),
-      );
+    const rule = portalOptionRule(uiSchema?.['ui:options']?.option);
+    if (value && rule) {
+      report(validation, rule(await options(apiHolder), formData));
     }
   },
 });

@@ -4,6 +4,7 @@ import {
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
   organizationProblem,
+  portalOptionRule,
   portalOptionRules,
   roleAssignmentProblems,
   subscriptionProblem,
@@ -119,14 +120,22 @@ describe('the form rules', () => {
         subjectMode: 'subjectAttributes',
       }),
     ).toMatch(/^only applies when subjectMode is 'environment'/);
-    expect(portalOptionRules.createEscEnvironment(options)).toBe(
+    expect(portalOptionRules.createEscEnvironment(options, {})).toBe(
       'cannot be used: this portal has no Pulumi Cloud access token (pulumiAzureOidc.pulumiCloud.accessToken); create the environment from the returned YAML instead',
     );
     expect(
-      portalOptionRules.createEscEnvironment({
-        ...options,
-        escEnvironmentsEnabled: true,
-      }),
+      portalOptionRules.createEscEnvironment(
+        { ...options, escEnvironmentsEnabled: true },
+        {},
+      ),
     ).toBeUndefined();
+  });
+
+  it('know the options a template may name, and only those', () => {
+    expect(portalOptionRule('includeIacSubject')).toBe(
+      portalOptionRules.includeIacSubject,
+    );
+    expect(portalOptionRule('toString')).toBeUndefined();
+    expect(portalOptionRule(undefined)).toBeUndefined();
   });
 });

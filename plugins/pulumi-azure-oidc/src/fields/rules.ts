@@ -86,18 +86,31 @@ export function roleAssignmentProblems(
   });
 }
 
+/** Why the platform does not offer a choice, given the rest of the form; nothing when it does. */
+export type PortalOptionRule = (
+  options: ProvisioningOptions,
+  formData: { subjectMode?: SubjectMode },
+) => string | undefined;
+
 /** Choices the platform may not offer, by the input they set. */
-export const portalOptionRules = {
-  includeIacSubject: (
-    options: ProvisioningOptions,
-    formData: { subjectMode?: SubjectMode },
-  ) =>
+export const portalOptionRules: Record<
+  'includeIacSubject' | 'createEscEnvironment',
+  PortalOptionRule
+> = {
+  includeIacSubject: (options, formData) =>
     checkIacSubjectAllowed(
       options.guardrails,
       formData.subjectMode ?? 'environment',
     ),
-  createEscEnvironment: (options: ProvisioningOptions) =>
+  createEscEnvironment: options =>
     checkEscEnvironmentCreation(options.escEnvironmentsEnabled),
-} as const;
+};
 
-export type PortalOption = keyof typeof portalOptionRules;
+/** The rule of a template's `ui:options.option`; nothing for a name it does not know. */
+export function portalOptionRule(
+  option: unknown,
+): PortalOptionRule | undefined {
+  return Object.entries(portalOptionRules).find(
+    ([name]) => name === option,
+  )?.[1];
+}

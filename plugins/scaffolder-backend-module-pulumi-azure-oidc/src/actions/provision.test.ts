@@ -23,9 +23,11 @@ import {
   ProvisionOutcome,
   StackLockedError,
 } from '../engine/automationEngine';
+import { StackState } from '../engine/stackState';
 import { PulumiCli } from '../engine/pulumiCli';
 import { EscEnvironments } from '../escEnvironments';
 import { SecretRedactor } from '../secrets';
+import { diagnostic, resourceStep } from '../__testUtils__/events';
 import { SUBSCRIPTION, TENANT } from '../__testUtils__/plans';
 import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
 import { createPulumiAzureOidcProvisionAction } from './provision';
@@ -107,6 +109,35 @@ const outcome: ProvisionOutcome = {
   changes: { created: 6, updated: 0, replaced: 0, deleted: 0, same: 0 },
 };
 
+/** The state of a stack nothing was deployed to yet. */
+const NEW_STACK: StackState = { resources: 0 };
+/** A stack an earlier run for `owner` deployed. */
+const stackOf = (owner?: string, environmentRef = 'acme/payments/prod') => ({
+  resources: 4,
+  owner,
+  environmentRef,
+});
+
+/**
+ * An engine that reads `state` from the stack, reports `events`, then ends
+ * as `end` says (by default, with `outcome`).
+ */
+const fakeEngine =
+  ({
+    state = NEW_STACK,
+    events = [],
+    end = () => outcome,
+  }: {
+    state?: StackState;
+    events?: EngineEvent[];
+    end?: () => ProvisionOutcome;
+  } = {}): ProvisioningEngine['provision'] =>
+  async (_plan, { authorize, onEvent }) => {
+    authorize(state);
+    events.forEach(event => onEvent(event));
+    return end();
+  };
+
 describe('pulumi:azureOidc:provision', () => {
   const dir = createMockDirectory();
   const settings = readPulumiAzureOidcConfig(
@@ -121,7 +152,7 @@ describe('pulumi:azureOidc:provision', () => {
   beforeEach(() => {
     engine = {
       stackName: jest.fn().mockReturnValue('acme.payments.prod-0123456789ab'),
-      provision: jest.fn().mockResolvedValue(outcome),
+      provision: jest.fn(fakeEngine()),
     };
     escEnvironments = {
       read: jest.fn().mockResolvedValue(undefined),
@@ -221,10 +252,14 @@ describe('pulumi:azureOidc:provision', () => {
       order.push('read');
       return current;
     });
-    engine.provision.mockImplementation(async () => {
-      order.push('provision');
-      return outcome;
-    });
+    engine.provision.mockImplementation(
+      fakeEngine({
+        end: () => {
+          order.push('provision');
+          return outcome;
+        },
+      }),
+    );
     escEnvironments.write.mockImplementation(async () => {
       order.push('write');
       return 'updated';
@@ -308,10 +343,9 @@ describe('pulumi:azureOidc:provision', () => {
     });
 
     it("refuses another team's environment as its stack records it", async () => {
-      engine.provision.mockImplementation(async (_plan, { authorize }) => {
-        authorize('group:default/billing-team');
-        return outcome;
-      });
+      engine.provision.mockImplementation(
+        fakeEngine({ state: stackOf('group:default/billing-team') }),
+      );
       await expect(
         action().handler(context({ ...input, createEscEnvironment: true })),
       ).rejects.toThrow(
@@ -321,10 +355,9 @@ describe('pulumi:azureOidc:provision', () => {
     });
 
     it("lets owners re-run their environment, and administrators anyone's", async () => {
-      engine.provision.mockImplementation(async (_plan, { authorize }) => {
-        authorize('group:default/payments-team');
-        return outcome;
-      });
+      engine.provision.mockImplementation(
+        fakeEngine({ state: stackOf('group:default/payments-team') }),
+      );
       const own = testStewardship({
         entities: [ownedEntity(entityName, 'payments-team')],
       });
@@ -332,10 +365,9 @@ describe('pulumi:azureOidc:provision', () => {
         undefined,
       );
 
-      engine.provision.mockImplementation(async (_plan, { authorize }) => {
-        authorize('group:default/billing-team');
-        return outcome;
-      });
+      engine.provision.mockImplementation(
+        fakeEngine({ state: stackOf('group:default/billing-team') }),
+      );
       const administrator = testStewardship({
         entities: [ownedEntity(entityName, 'group:default/billing-team')],
         administrators: ['group:default/payments-team'],
@@ -346,6 +378,63 @@ describe('pulumi:azureOidc:provision', () => {
         ),
       ).resolves.toBe(undefined);
       expect(engine.provision).toHaveBeenCalledTimes(2);
+    });
+
+    it('leaves a stack that records no owner, or a local file that names none, to administrators', async () => {
+      engine.provision.mockImplementation(
+        fakeEngine({ state: stackOf(undefined) }),
+      );
+      await expect(action().handler(context(input))).rejects.toThrow(
+        'Cannot provision acme/payments/prod: it has its Pulumi stack acme.payments.prod-0123456789ab, which records no owner; only platform administrators may change it.',
+      );
+      const administrator = testStewardship({
+        administrators: ['user:default/ada'],
+      });
+      await expect(action(administrator).handler(context(input))).resolves.toBe(
+        undefined,
+      );
+
+      dir.setContent({
+        [`catalog/${entityName}/catalog-info.yaml`]: 'not: [an entity',
+      });
+      const local = testStewardship({
+        localCatalogDirectory: dir.resolve('catalog'),
+      });
+      engine.provision.mockClear();
+      await expect(action(local).handler(context(input))).rejects.toThrow(
+        'Cannot provision acme/payments/prod: it has the local catalog directory, which records no owner; only platform administrators may change it.',
+      );
+      expect(engine.provision).not.toHaveBeenCalled();
+    });
+
+    it('refuses a name that differs from a recorded one in letter case only', async () => {
+      const stewardship = testStewardship({
+        entities: [
+          ownedEntity(
+            entityName,
+            'group:default/payments-team',
+            'acme/payments/Prod',
+          ),
+        ],
+      });
+      await expect(action(stewardship).handler(context(input))).rejects.toThrow(
+        `Cannot provision acme/payments/prod: it would share the catalog entity resource:default/${entityName} with acme/payments/Prod, whose name differs only in letter case; choose another name.`,
+      );
+      engine.provision.mockImplementation(
+        fakeEngine({
+          state: stackOf('group:default/payments-team', 'acme/payments/PROD'),
+        }),
+      );
+      await expect(action().handler(context(input))).rejects.toThrow(
+        'it would share its Pulumi stack acme.payments.prod-0123456789ab with acme/payments/PROD',
+      );
+    });
+
+    it('does not trust an engine that never asked who owns the stack', async () => {
+      engine.provision.mockResolvedValue(outcome);
+      await expect(action().handler(context(input))).rejects.toThrow(
+        'The provisioning engine did not check who owns the stack acme.payments.prod-0123456789ab; it must call authorize before it updates',
+      );
     });
 
     it('refuses tasks started by a service, which answers for no team', async () => {
@@ -399,26 +488,23 @@ describe('pulumi:azureOidc:provision', () => {
   });
 
   it('turns engine events into log lines', async () => {
-    engine.provision.mockImplementation(async (_plan, { onEvent }) => {
-      onEvent({
-        sequence: 1,
-        timestamp: 0,
-        resOutputsEvent: {
-          metadata: {
-            op: 'create',
-            urn: 'urn:pulumi:s::esc-azure-oidc::azuread:index/application:Application::application',
-            type: 'azuread:index/application:Application',
-            provider: '',
+    engine.provision.mockImplementation(
+      fakeEngine({
+        events: [
+          resourceStep(
+            'resOutputsEvent',
+            'create',
+            'azuread:index/application:Application',
+            'application',
+          ),
+          {
+            sequence: 2,
+            timestamp: 0,
+            stdoutEvent: { message: 'raw output', color: 'never' },
           },
-        },
-      });
-      onEvent({
-        sequence: 2,
-        timestamp: 0,
-        stdoutEvent: { message: 'raw output', color: 'never' },
-      });
-      return outcome;
-    });
+        ],
+      }),
+    );
     await action().handler(context(input));
     expect(logger.lines).toContain(
       "info created: Entra application 'Pulumi ESC acme/payments/prod'",
@@ -519,22 +605,22 @@ describe('pulumi:azureOidc:provision', () => {
   });
 
   it("explains a failed update with the engine's own errors", async () => {
-    engine.provision.mockImplementation(async (_plan, { onEvent }) => {
-      onEvent({
-        sequence: 1,
-        timestamp: 0,
-        diagnosticEvent: {
-          severity: 'error',
-          color: 'never',
-          message:
+    engine.provision.mockImplementation(
+      fakeEngine({
+        events: [
+          diagnostic(
+            'error',
             'AuthorizationFailed: the client does not have authorization to perform action Microsoft.Authorization/roleAssignments/write',
+          ),
+        ],
+        end: () => {
+          throw new ProvisioningFailedError(
+            'pulumi up failed',
+            'error: update failed',
+          );
         },
-      });
-      throw new ProvisioningFailedError(
-        'pulumi up failed',
-        'error: update failed',
-      );
-    });
+      }),
+    );
     await expect(action().handler(context(input))).rejects.toThrow(
       'Provisioning the Azure identity of acme/payments/prod failed:\n' +
         '- AuthorizationFailed: the client does not have authorization to perform action Microsoft.Authorization/roleAssignments/write',
@@ -596,21 +682,13 @@ describe('secrets', () => {
     const everySecret = CANARIES.join(' ');
     const stack: EngineStack = {
       setAllConfig: async () => undefined,
-      outputs: async () => ({}),
+      exportStack: async () => ({ version: 3, deployment: {} }),
       up: async options => {
         // Providers and the CLI repeating a secret, as a misconfigured one might.
-        const diagnostic = (severity: 'error' | 'warning'): EngineEvent => ({
-          sequence: 1,
-          timestamp: 0,
-          diagnosticEvent: {
-            severity,
-            color: 'never',
-            message: `auth with ${everySecret} failed`,
-          },
-        });
-        options!.onEvent!(diagnostic('warning'));
+        const message = `auth with ${everySecret} failed`;
+        options!.onEvent!(diagnostic('warning', message));
         if (echo === 'failure') {
-          options!.onEvent!(diagnostic('error'));
+          options!.onEvent!(diagnostic('error', message));
           throw new CommandError({
             stdout: everySecret,
             stderr: everySecret,

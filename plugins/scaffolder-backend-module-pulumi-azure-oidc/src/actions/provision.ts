@@ -1,11 +1,12 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
-  checkRecordedOwner,
+  checkRecord,
   describeProblems,
   escEnvironmentEntityName,
   formatEnvironmentRef,
-  isManagedByPortal,
+  portalMayOverwrite,
   MANAGED_BY_PORTAL,
+  OwnershipRecord,
   planProvisioning,
   ProvisionPlan,
   Requester,
@@ -235,15 +236,18 @@ export function createPulumiAzureOidcProvisionAction(
         );
       }
       const plan = result.plan;
-      // The catalog's record of the owner, before any cloud is asked.
-      const entityRef = `resource:default/${escEnvironmentEntityName(
-        plan.environment,
-      )}`;
+      // What the catalog and the local catalog directory record, before any
+      // cloud is asked; the stack's own record follows, before it changes.
+      const entityName = escEnvironmentEntityName(plan.environment);
       refuseUnlessSteward(
         plan,
         requester,
-        await stewardship.catalogOwner(entityRef),
-        `the catalog entity ${entityRef}`,
+        await stewardship.catalogRecord(entityName),
+      );
+      refuseUnlessSteward(
+        plan,
+        requester,
+        await stewardship.localRecord(entityName),
       );
       const pulumiCloudUrl = `${settings.pulumiCloud.consoleUrl}/${plan.environment.organization}/esc/${plan.environment.project}/${plan.environment.environment}`;
 
@@ -353,17 +357,26 @@ export function createPulumiAzureOidcProvisionAction(
           ? await readEscEnvironment(plan, ctx.signal)
           : undefined;
         let provisioned: ProvisionOutcome;
+        let authorized = false;
         try {
           provisioned = await engine.provision(plan, {
             onEvent: event => progress.handle(event),
             signal: ctx.signal,
-            authorize: recordedOwner =>
+            authorize: state => {
+              const held = state.resources > 0 || state.owner;
               refuseUnlessSteward(
                 plan,
                 requester,
-                recordedOwner,
-                `its Pulumi stack ${stackName}`,
-              ),
+                held
+                  ? {
+                      where: `its Pulumi stack ${stackName}`,
+                      owner: state.owner,
+                      environmentRef: state.environmentRef,
+                    }
+                  : undefined,
+              );
+              authorized = true;
+            },
           });
         } catch (error) {
           throw explainFailure(
@@ -371,6 +384,11 @@ export function createPulumiAzureOidcProvisionAction(
             plan,
             progress.errors(),
             redactor,
+          );
+        }
+        if (!authorized) {
+          throw new Error(
+            `The provisioning engine did not check who owns the stack ${stackName}; it must call authorize before it updates`,
           );
         }
         if (!plan.createEscEnvironment) {
@@ -408,7 +426,7 @@ export function createPulumiAzureOidcProvisionAction(
       .catch(error => {
         throw explainFailure(error, plan, [], redactor);
       });
-    if (current && !isManagedByPortal(current.yaml)) {
+    if (current && !portalMayOverwrite(current.yaml)) {
       throw new NotAllowedError(
         `Cannot provision ${plan.environmentRef}: the ESC environment exists in Pulumi Cloud and is not the portal's; ` +
           `its definition does not begin with '${MANAGED_BY_PORTAL}'. Choose another name, ` +
@@ -423,10 +441,9 @@ export function createPulumiAzureOidcProvisionAction(
 function refuseUnlessSteward(
   plan: ProvisionPlan,
   requester: Requester,
-  recordedOwner: string | undefined,
-  where: string,
+  record: OwnershipRecord | undefined,
 ): void {
-  const problem = checkRecordedOwner(requester, recordedOwner, where);
+  const problem = checkRecord(requester, plan.environmentRef, record);
   if (problem) {
     throw new NotAllowedError(
       `Cannot provision ${plan.environmentRef}: it ${problem}.`,

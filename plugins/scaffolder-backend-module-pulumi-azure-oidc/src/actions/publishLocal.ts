@@ -4,14 +4,13 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   CATALOG_INFO_FILE,
   checkOwnerChoice,
-  checkRecordedOwner,
+  checkRecord,
   ENVIRONMENT_YAML_FILE,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { Stewardship } from '../stewardship';
+import { describeEntityFile, Stewardship } from '../stewardship';
 import { examples } from './publishLocal.examples';
 
 export const PUBLISH_LOCAL_ACTION_ID = 'pulumi:azureOidc:publishLocal';
@@ -54,10 +53,14 @@ export function createPulumiAzureOidcPublishLocalAction(options: {
 
     async handler(ctx) {
       const { entityName } = ctx.input;
-      // An entity name has no path separators, so the target stays inside.
-      if (!makeValidator().isValidEntityName(entityName)) {
+      // An entity name has no path separators, so the target stays inside;
+      // in lower case, as the catalog compares names, it has one directory.
+      if (
+        !makeValidator().isValidEntityName(entityName) ||
+        entityName !== entityName.toLowerCase()
+      ) {
         throw new InputError(
-          `entityName must be a catalog entity name, got '${entityName}'`,
+          `entityName must be a catalog entity name in lower case, got '${entityName}'`,
         );
       }
       const sourcePath = ctx.input.sourcePath ?? 'esc-environment';
@@ -65,40 +68,36 @@ export function createPulumiAzureOidcPublishLocalAction(options: {
       const target = join(options.directory, entityName);
       const files = await readPlainFiles(source, sourcePath);
 
-      // One entity, named as its directory, owned by someone the user acts for,
-      // and not replacing another owner's.
-      const requester = await options.stewardship.requester(ctx);
-      const entity = describeEntity(files[CATALOG_INFO_FILE]);
-      if (entity?.name !== entityName) {
+      // One ESC environment's entity, named as its directory, owned by
+      // someone the user acts for, and not replacing another owner's.
+      const entity = describeEntityFile(files[CATALOG_INFO_FILE]);
+      if (
+        entity?.kind !== 'Resource' ||
+        entity.name !== entityName ||
+        (entity.namespace ?? 'default') !== 'default' ||
+        !entity.environmentRef
+      ) {
         throw new InputError(
           `${join(
             sourcePath,
             CATALOG_INFO_FILE,
-          )} must hold exactly one entity, named '${entityName}'`,
+          )} must hold exactly one Resource, the ESC environment '${entityName}' of the default namespace, as pulumi:azureOidc:writeCatalogInfo writes it`,
         );
       }
+      const requester = await options.stewardship.requester(ctx);
+      const refuse = (problem: string | undefined) => {
+        if (problem) {
+          throw new NotAllowedError(`Cannot publish ${entityName}: ${problem}`);
+        }
+      };
       const ownerProblem = checkOwnerChoice(requester, entity.owner);
-      if (ownerProblem) {
-        throw new NotAllowedError(
-          `Cannot publish ${entityName}: its owner ${ownerProblem}`,
-        );
-      }
-      const published = await readFile(join(target, CATALOG_INFO_FILE), 'utf8')
-        .then(describeEntity)
-        .catch(error => {
-          if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-            return undefined;
-          throw error;
-        });
-      const recordedProblem = checkRecordedOwner(
-        requester,
-        published?.owner,
-        'the local catalog directory',
-      );
-      if (recordedProblem) {
-        throw new NotAllowedError(
-          `Cannot publish ${entityName}: it ${recordedProblem}`,
-        );
+      refuse(ownerProblem && `its owner ${ownerProblem}`);
+      for (const record of [
+        await options.stewardship.catalogRecord(entityName),
+        await options.stewardship.localRecord(entityName),
+      ]) {
+        const problem = checkRecord(requester, entity.environmentRef, record);
+        refuse(problem && `it ${problem}`);
       }
 
       if (ctx.isDryRun) {
@@ -131,22 +130,4 @@ async function readPlainFiles(
     files[file] = await readFile(from, 'utf8');
   }
   return files;
-}
-
-/** The name and owner of the single entity a catalog file holds, if it holds one. */
-function describeEntity(
-  text: string,
-): { name: string; owner: string } | undefined {
-  const documents = parseAllDocuments(text);
-  if (documents.length !== 1 || documents[0].errors.length > 0) {
-    return undefined;
-  }
-  const entity = documents[0].toJS() as
-    | { metadata?: { name?: unknown }; spec?: { owner?: unknown } }
-    | undefined;
-  const name = entity?.metadata?.name;
-  const owner = entity?.spec?.owner;
-  return typeof name === 'string' && typeof owner === 'string'
-    ? { name, owner }
-    : undefined;
 }

@@ -39,6 +39,9 @@ function commandError<T extends CommandError>(
   });
 }
 
+/** The state of a stack nothing was deployed to yet. */
+const newStack = { version: 3, deployment: { resources: [] } };
+
 const upResult = {
   outputs: {
     clientId: { value: 'client-id', secret: false },
@@ -70,7 +73,7 @@ describe('AutomationApiEngine', () => {
     dir.clear();
     stack = {
       setAllConfig: jest.fn().mockResolvedValue(undefined),
-      outputs: jest.fn().mockResolvedValue({}),
+      exportStack: jest.fn().mockResolvedValue(newStack),
       up: jest.fn().mockResolvedValue(upResult),
     };
     createOrSelectStack = jest.fn().mockResolvedValue(stack);
@@ -249,9 +252,21 @@ describe('AutomationApiEngine', () => {
     expect(aborted).toEqual([false, true]);
   });
 
-  it('asks whether the owner the stack recorded may be overruled, before any change', async () => {
-    stack.outputs.mockResolvedValue({
-      owner: { value: 'group:default/billing-team', secret: false },
+  it("asks whether the stack's recorded owner may be overruled, before any change", async () => {
+    stack.exportStack.mockResolvedValue({
+      version: 3,
+      deployment: {
+        resources: [
+          {
+            type: 'pulumi:pulumi:Stack',
+            outputs: {
+              owner: 'group:default/billing-team',
+              environmentRef: 'acme/payments/prod',
+            },
+          },
+          { type: 'azuread:index/application:Application', outputs: {} },
+        ],
+      },
     });
     const authorize = jest.fn(() => {
       throw new Error('belongs to group:default/billing-team');
@@ -259,14 +274,24 @@ describe('AutomationApiEngine', () => {
     await expect(
       engine().provision(testPlan(), runOptions({ authorize })),
     ).rejects.toThrow('belongs to group:default/billing-team');
-    expect(authorize).toHaveBeenCalledWith('group:default/billing-team');
+    expect(authorize).toHaveBeenCalledWith({
+      resources: 1,
+      owner: 'group:default/billing-team',
+      environmentRef: 'acme/payments/prod',
+    });
+    // Not even the stack's configuration changes.
+    expect(stack.setAllConfig).not.toHaveBeenCalled();
     expect(stack.up).not.toHaveBeenCalled();
 
-    // A new stack has recorded no one.
-    stack.outputs.mockResolvedValue({});
+    // A new stack holds nothing.
+    stack.exportStack.mockResolvedValue(newStack);
     const allow = jest.fn();
     await engine().provision(testPlan(), runOptions({ authorize: allow }));
-    expect(allow).toHaveBeenCalledWith(undefined);
+    expect(allow).toHaveBeenCalledWith({
+      resources: 0,
+      owner: undefined,
+      environmentRef: undefined,
+    });
     expect(stack.up).toHaveBeenCalled();
   });
 
@@ -290,7 +315,7 @@ describe('AutomationApiEngine', () => {
     let finish!: () => void;
     const blocked: jest.Mocked<EngineStack> = {
       setAllConfig: jest.fn().mockResolvedValue(undefined),
-      outputs: jest.fn().mockResolvedValue({}),
+      exportStack: jest.fn().mockResolvedValue(newStack),
       up: jest.fn(() => {
         reachedUp();
         return new Promise(resolve => (finish = () => resolve(upResult)));

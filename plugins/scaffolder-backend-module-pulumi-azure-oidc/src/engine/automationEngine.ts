@@ -8,6 +8,7 @@ import {
   CommandError,
   ConcurrentUpdateError,
   ConfigMap,
+  Deployment,
   EngineEvent,
   InlineProgramArgs,
   LocalWorkspace,
@@ -31,6 +32,7 @@ import { ChangeCounts, countChanges } from './progress';
 import { EscAzureOidcOutputs, escAzureOidcProgram } from './program';
 import { PulumiCli } from './pulumiCli';
 import { PULUMI_PROJECT, stackNameFor } from './stackNames';
+import { readStackState, StackState } from './stackState';
 
 /** A JSON value, so that a task checkpoint can keep it. */
 export type ProvisionOutcome = {
@@ -44,10 +46,10 @@ export interface ProvisionOptions {
   onEvent(event: EngineEvent): void;
   signal?: AbortSignal;
   /**
-   * Called with the owner the stack's last update recorded, before anything
-   * changes; throws to refuse the update.
+   * Called with what the stack's state says about its environment, before
+   * anything changes; throws to refuse the update.
    */
-  authorize(recordedOwner: string | undefined): void;
+  authorize(state: StackState): void;
 }
 
 /** Runs `pulumi up` for a plan. The action only sees this. */
@@ -62,8 +64,8 @@ export interface ProvisioningEngine {
 
 /** The part of a Pulumi stack the engine uses. */
 export interface EngineStack {
+  exportStack(): Promise<Deployment>;
   setAllConfig(config: ConfigMap): Promise<void>;
-  outputs(): Promise<OutputMap>;
   up(options?: UpOptions): Promise<Pick<UpResult, 'outputs' | 'summary'>>;
 }
 
@@ -141,10 +143,13 @@ export class AutomationApiEngine implements ProvisioningEngine {
       const stack = await this.workspaceStep(plan, stackName, options, () =>
         this.selectStack(plan, stackName, pulumiCommand),
       );
-      const recorded = await this.workspaceStep(plan, stackName, options, () =>
-        stack.outputs(),
+      const state = await this.workspaceStep(plan, stackName, options, () =>
+        stack.exportStack(),
       );
-      options.authorize(plainOutputs(recorded).owner as string | undefined);
+      options.authorize(readStackState(state));
+      await this.workspaceStep(plan, stackName, options, () =>
+        stack.setAllConfig(this.providerConfig(plan)),
+      );
       cancelled();
       const result = await this.workspaceStep(plan, stackName, options, () =>
         this.update(stack, options),
@@ -207,7 +212,7 @@ export class AutomationApiEngine implements ProvisioningEngine {
         recursive: true,
       });
     }
-    const stack = await this.createOrSelectStack(
+    return this.createOrSelectStack(
       {
         stackName,
         projectName: PULUMI_PROJECT,
@@ -221,8 +226,6 @@ export class AutomationApiEngine implements ProvisioningEngine {
         envVars: await this.engineEnvironment(),
       },
     );
-    await stack.setAllConfig(this.providerConfig(plan));
-    return stack;
   }
 
   /**

@@ -1,25 +1,9 @@
 import { EngineEvent } from '@pulumi/pulumi/automation';
+import { diagnostic, resourceStep } from '../__testUtils__/events';
 import { testPlan } from '../__testUtils__/plans';
 import { countChanges, EngineProgress, resourceLabels } from './progress';
 
-const urn = (type: string, name: string) =>
-  `urn:pulumi:stack::esc-azure-oidc::${type}::${name}`;
-const step = (
-  kind: 'resourcePreEvent' | 'resOutputsEvent' | 'resOpFailedEvent',
-  op: string,
-  type: string,
-  name: string,
-  extra: object = {},
-) =>
-  ({
-    sequence: 0,
-    timestamp: 0,
-    [kind]: {
-      metadata: { op, urn: urn(type, name), type, provider: '', ...extra },
-      status: 1,
-      steps: 1,
-    },
-  } as unknown as EngineEvent);
+const step = resourceStep;
 
 describe('EngineProgress', () => {
   const plan = testPlan({ roleAssignments: [{ role: 'Reader' }] });
@@ -160,34 +144,12 @@ describe('EngineProgress', () => {
         'azure-native:authorization:RoleAssignment',
         plan.roleAssignments[0].logicalName,
       ),
-      {
-        sequence: 1,
-        timestamp: 0,
-        diagnosticEvent: {
-          severity: 'error',
-          color: 'never',
-          message:
-            '  AuthorizationFailed: client hunter2\n   cannot write roleAssignments\n',
-        },
-      },
-      {
-        sequence: 2,
-        timestamp: 0,
-        diagnosticEvent: {
-          severity: 'warning',
-          color: 'never',
-          message: 'slow replication',
-        },
-      },
-      {
-        sequence: 3,
-        timestamp: 0,
-        diagnosticEvent: {
-          severity: 'info',
-          color: 'never',
-          message: 'provider chatter',
-        },
-      },
+      diagnostic(
+        'error',
+        '  AuthorizationFailed: client hunter2\n   cannot write roleAssignments\n',
+      ),
+      diagnostic('warning', 'slow replication'),
+      diagnostic('info', 'provider chatter'),
       {
         sequence: 4,
         timestamp: 0,

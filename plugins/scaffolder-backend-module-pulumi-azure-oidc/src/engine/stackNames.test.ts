@@ -20,6 +20,12 @@ describe('stackNameFor', () => {
     );
   });
 
+  it('gives references that differ only in letter case one stack, for stewardship to tell apart', () => {
+    expect(stackNameFor({ ...ref, environment: 'Prod' })).toBe(
+      stackNameFor(ref),
+    );
+  });
+
   it("stays within Pulumi's limits for the longest names", () => {
     const name = stackNameFor({
       organization: 'o'.repeat(100),
