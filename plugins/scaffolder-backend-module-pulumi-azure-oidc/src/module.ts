@@ -63,7 +63,7 @@ export function createPulumiAzureOidcModule(
         }) {
           const settings = readPulumiAzureOidcConfig(config);
           const redactor = new SecretRedactor(configuredSecrets(settings));
-          const engine = (options.createEngine ?? automationApiEngine)({
+          const engine = (options.createEngine ?? engineOnThisHost)({
             settings,
             redactor,
             logger,
@@ -95,7 +95,7 @@ export function createPulumiAzureOidcModule(
   });
 }
 
-function automationApiEngine(context: {
+function engineOnThisHost(context: {
   settings: PulumiAzureOidcSettings;
   redactor: SecretRedactor;
   logger: LoggerService;
