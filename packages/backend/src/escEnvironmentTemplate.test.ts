@@ -23,6 +23,10 @@ import { eventually } from './__testUtils__/portalBackend';
 
 type LogEntry = { body: { message: string; stepId?: string; status?: string } };
 
+/** The messages of a dry run's log, as one text. */
+const logText = (log: LogEntry[]) =>
+  log.map(entry => entry.body.message).join('\n');
+
 /** Each step as the log tells it: `id: completed`, `id: skipped`, `id: dry-run skipped`. */
 function stepOutcomes(log: LogEntry[]): string[] {
   const outcomes = new Map<string, string>();
@@ -88,9 +92,7 @@ describe('the azure-esc-environment template', () => {
         'register-azure: skipped',
       ]);
 
-      const messages = body.log
-        .map((entry: LogEntry) => entry.body.message)
-        .join('\n');
+      const messages = logText(body.log);
       for (const planned of [
         "would create: Entra application 'Pulumi ESC acme/payments/prod'",
         'would create: its service principal',
@@ -177,9 +179,7 @@ describe('the azure-esc-environment template', () => {
         includeIacSubject: true,
       });
       expect(status).toBe(200);
-      expect(
-        body.log.map((entry: LogEntry) => entry.body.message).join('\n'),
-      ).toContain(
+      expect(logText(body.log)).toContain(
         "would create: federated credential 'pulumi-esc-iac-stacks' for pulumi:environments:org:acme:env:<yaml>",
       );
     });
@@ -197,9 +197,7 @@ describe('the azure-esc-environment template', () => {
         keyVault: { name: 'kv-payments', secrets: ['db-password'] },
       });
       expect(status).toBe(200);
-      const messages = body.log
-        .map((entry: LogEntry) => entry.body.message)
-        .join('\n');
+      const messages = logText(body.log);
       expect(messages).not.toContain('<yaml>');
       for (const subject of [
         'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod:rootEnvironment.name:prod',
@@ -251,9 +249,7 @@ describe('the azure-esc-environment template', () => {
         'register-github: dry-run skipped',
         'register-azure: skipped',
       ]);
-      const messages = body.log
-        .map((entry: LogEntry) => entry.body.message)
-        .join('\n');
+      const messages = logText(body.log);
       expect(messages).toContain(
         `"catalogInfoUrl": "https://github.com/acme/catalog/blob/main/esc-environments/${ENTITY}/catalog-info.yaml"`,
       );
@@ -281,9 +277,7 @@ describe('the azure-esc-environment template', () => {
         'register-github: skipped',
         'register-azure: dry-run skipped',
       ]);
-      const messages = body.log
-        .map((entry: LogEntry) => entry.body.message)
-        .join('\n');
+      const messages = logText(body.log);
       expect(messages).toContain(
         '"remoteUrl": "https://dev.azure.com/acme/platform/_git/catalog"',
       );

@@ -4,18 +4,20 @@ import request from 'supertest';
 import { examples } from './actions/provision.examples';
 import pulumiAzureOidcModule from './module';
 
+/** The scaffolder with this module, on `pulumiAzureOidc` settings. */
+const startModule = (pulumiAzureOidc: object) =>
+  startTestBackend({
+    features: [
+      scaffolderPlugin,
+      pulumiAzureOidcModule,
+      mockServices.rootConfig.factory({ data: { pulumiAzureOidc } }),
+    ],
+  });
+
 describe('the scaffolder module', () => {
   it('registers pulumi:azureOidc:provision with its schema and examples', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        pulumiAzureOidcModule,
-        mockServices.rootConfig.factory({
-          data: {
-            pulumiAzureOidc: { dataDirectory: '/tmp/unused-by-this-test' },
-          },
-        }),
-      ],
+    const { server } = await startModule({
+      dataDirectory: '/tmp/unused-by-this-test',
     });
     const response = await request(server).get('/api/scaffolder/v2/actions');
     expect(response.status).toBe(200);
@@ -50,48 +52,38 @@ describe('the scaffolder module', () => {
   });
 
   it("tells the portal's forms what the guardrails allow, and nothing secret", async () => {
-    const { server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        pulumiAzureOidcModule,
-        mockServices.rootConfig.factory({
-          data: {
-            pulumiAzureOidc: {
-              pulumiCloud: {
-                organization: 'acme',
-                accessToken: 'pul-secret-token',
-              },
-              azure: {
-                tenantId: '99999999-8888-7777-6666-555555555555',
-                defaultSubscriptionId: '11111111-2222-3333-4444-555555555555',
-                credentials: {
-                  type: 'clientSecret',
-                  clientId: 'app',
-                  clientSecret: 'azure-secret',
-                },
-              },
-              guardrails: {
-                allowedSubscriptions: [
-                  {
-                    id: '11111111-2222-3333-4444-555555555555',
-                    name: 'Payments',
-                  },
-                ],
-                roles: [
-                  {
-                    name: 'AcrPull',
-                    id: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
-                  },
-                ],
-                allowedScopePrefixes: [
-                  '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apps',
-                ],
-              },
-              state: { backendUrl: 's3://state', passphrase: 'state-secret' },
-            },
+    const { server } = await startModule({
+      pulumiCloud: {
+        organization: 'acme',
+        accessToken: 'pul-secret-token',
+      },
+      azure: {
+        tenantId: '99999999-8888-7777-6666-555555555555',
+        defaultSubscriptionId: '11111111-2222-3333-4444-555555555555',
+        credentials: {
+          type: 'clientSecret',
+          clientId: 'app',
+          clientSecret: 'azure-secret',
+        },
+      },
+      guardrails: {
+        allowedSubscriptions: [
+          {
+            id: '11111111-2222-3333-4444-555555555555',
+            name: 'Payments',
           },
-        }),
-      ],
+        ],
+        roles: [
+          {
+            name: 'AcrPull',
+            id: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+          },
+        ],
+        allowedScopePrefixes: [
+          '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apps',
+        ],
+      },
+      state: { backendUrl: 's3://state', passphrase: 'state-secret' },
     });
     const response = await request(server).get(
       '/api/scaffolder/pulumi-azure-oidc/options',
@@ -135,15 +127,7 @@ describe('the scaffolder module', () => {
 
   it('refuses to start with a broken configuration, naming the key', async () => {
     await expect(
-      startTestBackend({
-        features: [
-          scaffolderPlugin,
-          pulumiAzureOidcModule,
-          mockServices.rootConfig.factory({
-            data: { pulumiAzureOidc: { azure: { tenantId: 'contoso' } } },
-          }),
-        ],
-      }),
+      startModule({ azure: { tenantId: 'contoso' } }),
     ).rejects.toThrow('pulumiAzureOidc.azure.tenantId must be a GUID');
   });
 });

@@ -39,6 +39,16 @@ function commandError<T extends CommandError>(
   });
 }
 
+/** Azure through a client secret, whose value must reach the engine only. */
+const CLIENT_SECRET_AZURE = {
+  tenantId: TENANT,
+  credentials: {
+    type: 'clientSecret',
+    clientId: 'app',
+    clientSecret: 'client-secret',
+  },
+};
+
 /** The state of a stack nothing was deployed to yet. */
 const newStack = { version: 3, deployment: { resources: [] } };
 
@@ -161,14 +171,7 @@ describe('AutomationApiEngine', () => {
     const plan = testPlan();
     const cloud = engine({
       pulumiCloud: { accessToken: 'pul-token' },
-      azure: {
-        tenantId: TENANT,
-        credentials: {
-          type: 'clientSecret',
-          clientId: 'app',
-          clientSecret: 'client-secret',
-        },
-      },
+      azure: CLIENT_SECRET_AZURE,
       state: {
         backendUrl: 'https://api.pulumi.com',
         organization: 'acme-platform',
@@ -430,14 +433,7 @@ describe('AutomationApiEngine', () => {
       ),
     );
     const failing = engine({
-      azure: {
-        tenantId: TENANT,
-        credentials: {
-          type: 'clientSecret',
-          clientId: 'app',
-          clientSecret: 'client-secret',
-        },
-      },
+      azure: CLIENT_SECRET_AZURE,
     });
     redactor.add('client-secret');
     const error = await failing

@@ -27,6 +27,7 @@ import {
   PulumiAzureOidcSettings,
   usesPulumiCloudState,
 } from '../config';
+import { memoizeUntilFailure } from '../memoizeUntilFailure';
 import { SecretRedactor } from '../secrets';
 import { ChangeCounts, countChanges } from './progress';
 import { EscAzureOidcOutputs, escAzureOidcProgram } from './program';
@@ -112,7 +113,6 @@ export interface AutomationEngineOptions {
 
 export class AutomationApiEngine implements ProvisioningEngine {
   private readonly running = new Set<string>();
-  private passphrase?: Promise<string>;
   private readonly createOrSelectStack: CreateOrSelectStack;
 
   constructor(private readonly options: AutomationEngineOptions) {
@@ -307,13 +307,9 @@ export class AutomationApiEngine implements ProvisioningEngine {
    * The configured passphrase or, for local file state, one generated on
    * first use and kept in the data directory, readable by this user only.
    */
-  private statePassphrase(): Promise<string> {
-    this.passphrase ??= this.loadStatePassphrase().catch(error => {
-      this.passphrase = undefined;
-      throw error;
-    });
-    return this.passphrase;
-  }
+  private readonly statePassphrase = memoizeUntilFailure(() =>
+    this.loadStatePassphrase(),
+  );
 
   private async loadStatePassphrase(): Promise<string> {
     const { state, dataDirectory } = this.options.settings;

@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { SemVer } from 'semver';
+import { memoizeUntilFailure } from '../memoizeUntilFailure';
 
 /** Where PulumiCommand comes from; tests pass a stand-in. */
 export interface PulumiCommandSource {
@@ -34,18 +35,10 @@ export class PulumiCliNotFoundError extends Error {
 }
 
 export class PulumiCli {
-  private found?: Promise<PulumiCommand>;
-
   constructor(private readonly options: PulumiCliOptions) {}
 
   /** The CLI; located (or installed) once, and looked for again after a failure. */
-  get(): Promise<PulumiCommand> {
-    this.found ??= this.locate().catch(error => {
-      this.found = undefined;
-      throw error;
-    });
-    return this.found;
-  }
+  readonly get = memoizeUntilFailure(() => this.locate());
 
   private async locate(): Promise<PulumiCommand> {
     const { root, installRoot, autoInstall, logger } = this.options;
