@@ -152,3 +152,61 @@ describe('scopes', () => {
     );
   });
 });
+
+describe('scopes whose letters only look like the allowed ones', () => {
+  const group = (name: string) =>
+    `/subscriptions/${sub}/resourceGroups/${name}`;
+  const vault = (name: string) =>
+    `${group('rg')}/providers/Microsoft.KeyVault/vaults/${name}`;
+  it.each([
+    [group('rg-k'), group('rg-\u212a'), "'\u212a' (U+212A KELVIN SIGN)"],
+    [
+      group('rg-i'),
+      group('rg-\u0130'),
+      "'\u0130' (U+0130 LATIN CAPITAL LETTER I WITH DOT ABOVE)",
+    ],
+    [
+      group('rg-i'),
+      group('rg-\u0131'),
+      "'\u0131' (U+0131 LATIN SMALL LETTER DOTLESS I)",
+    ],
+    [
+      group('rg-s'),
+      group('rg-\u017f'),
+      "'\u017f' (U+017F LATIN SMALL LETTER LONG S)",
+    ],
+    [group('rg-\u00e5'), group('rg-\u212b'), "'\u212b' (U+212B ANGSTROM SIGN)"],
+    [vault('kv-k'), vault('kv-\u212a'), "'\u212a' (U+212A KELVIN SIGN)"],
+  ])('under %s, refuses %s and names %s', (prefix, scopeId, character) => {
+    const problem = checkScopeAllowed(
+      { ...open, allowedScopePrefixes: [prefix] },
+      { id: scopeId, kind: 'resourceGroup' },
+    );
+    expect(problem).toBe(
+      `must lie within one of the scopes this portal allows: ${prefix}; it contains ${character}, which Azure does not take for the ASCII letter it resembles`,
+    );
+  });
+
+  it('admits the same names in any ASCII letter case', () => {
+    expect(
+      checkScopeAllowed(
+        { ...open, allowedScopePrefixes: [group('rg-k')] },
+        {
+          id: `${group('RG-K')}/providers/Microsoft.Web/sites/x`,
+          kind: 'resource',
+        },
+      ),
+    ).toBeUndefined();
+  });
+
+  it('matches prefixes on whole segments only', () => {
+    expect(
+      checkScopeAllowed(
+        { ...open, allowedScopePrefixes: [group('rg-k')] },
+        { id: group('rg-k2'), kind: 'resourceGroup' },
+      ),
+    ).toBe(
+      `must lie within one of the scopes this portal allows: ${group('rg-k')}`,
+    );
+  });
+});

@@ -2,9 +2,15 @@
  * The platform team's limits on what developers may ask for: which
  * subscriptions, which roles, and where.
  */
+import {
+  armIdIsWithin,
+  armNamesEqual,
+  describeCharacter,
+  lookalikeCharacters,
+} from './armNames';
 import { SubjectMode } from './oidc';
 import { RoleCatalogue, RoleDefinition } from './roles';
-import { AzureScope, scopeIsWithin } from './scopes';
+import { AzureScope, canonicalScopePrefix } from './scopes';
 
 export interface AllowedSubscription {
   id: string;
@@ -60,8 +66,8 @@ export function checkSubscriptionAllowed(
   if (guardrails.allowedSubscriptions.length === 0) {
     return 'cannot be used: this portal allows no subscription yet (pulumiAzureOidc.guardrails.allowedSubscriptions)';
   }
-  const allowed = guardrails.allowedSubscriptions.some(
-    s => s.id.toLowerCase() === subscriptionId.toLowerCase(),
+  const allowed = guardrails.allowedSubscriptions.some(s =>
+    armNamesEqual(s.id, subscriptionId),
   );
   if (!allowed) {
     return `must be one of the subscriptions this portal allows: ${guardrails.allowedSubscriptions
@@ -133,12 +139,22 @@ export function checkScopeAllowed(
   scope: AzureScope,
 ): string | undefined {
   const prefixes = guardrails.allowedScopePrefixes;
-  if (!prefixes || prefixes.some(prefix => scopeIsWithin(scope.id, prefix))) {
-    return undefined;
-  }
+  if (!prefixes) return undefined;
+  const within = prefixes.some(prefix => {
+    const canonical = canonicalScopePrefix(prefix);
+    return 'prefix' in canonical && armIdIsWithin(scope.id, canonical.prefix);
+  });
+  if (within) return undefined;
+  const lookalikes = lookalikeCharacters(scope.id).map(describeCharacter);
   return `must lie within one of the scopes this portal allows: ${prefixes.join(
     ', ',
-  )}`;
+  )}${
+    lookalikes.length > 0
+      ? `; it contains ${lookalikes.join(
+          ', ',
+        )}, which Azure does not take for the ASCII letter it resembles`
+      : ''
+  }`;
 }
 
 /** Whether IaC stacks may be trusted for an environment with this subject mode. */

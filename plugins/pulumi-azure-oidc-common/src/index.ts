@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from './armNames';
 export * from './names';
 export * from './oidc';
 export * from './roles';

@@ -98,16 +98,55 @@ describe('planProvisioning', () => {
         { ...request, roleAssignments },
         context,
       ).plan!.roleAssignments.map(r => r.logicalName);
-    const [reader, contributor] = names(request.roleAssignments);
+    // The names earlier versions gave: changing them would replace live assignments.
+    const reader = 'role-acdd72a7-3385-48ef-bd42-f606fba81ae7-cc0c3491';
+    const contributor = 'role-b24988ac-6180-42a0-ab88-20f7382dd24c-a38fb4f8';
+    expect(names(request.roleAssignments)).toEqual([reader, contributor]);
     expect(
       names([
-        { role: 'Contributor', scope: 'RG-PAYMENTS'.toLowerCase() },
-        { role: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', scope: 'subscription' },
+        {
+          role: 'contributor',
+          scope: `/SUBSCRIPTIONS/${sub}/RESOURCEGROUPS/RG-PAYMENTS`,
+        },
+        { role: 'ACDD72A7-3385-48EF-BD42-F606FBA81AE7', scope: 'Subscription' },
       ]),
     ).toEqual([contributor, reader]);
-    expect(reader).toMatch(
-      /^role-acdd72a7-3385-48ef-bd42-f606fba81ae7-[0-9a-f]{8}$/,
+  });
+
+  it('aliases the name earlier versions derived where their case folding differs', () => {
+    const [ascii, accented] = planProvisioning(
+      {
+        ...request,
+        roleAssignments: [
+          { role: 'Reader', scope: 'rg-payments' },
+          { role: 'Reader', scope: 'rg-\u00c9' },
+        ],
+      },
+      context,
+    ).plan!.roleAssignments;
+    expect(ascii.formerLogicalNames).toEqual([]);
+    expect(accented.logicalName).toBe(
+      'role-acdd72a7-3385-48ef-bd42-f606fba81ae7-40e5c547',
     );
+    expect(accented.formerLogicalNames).toEqual([
+      'role-acdd72a7-3385-48ef-bd42-f606fba81ae7-20e592e7',
+    ]);
+  });
+
+  it('tells apart scopes that only look alike, as Azure does', () => {
+    const { plan, problems } = planProvisioning(
+      {
+        ...request,
+        roleAssignments: [
+          { role: 'Reader', scope: 'rg-k' },
+          { role: 'Reader', scope: 'rg-\u212a' },
+        ],
+      },
+      context,
+    );
+    expect(problems).toBeUndefined();
+    const [k, kelvin] = plan!.roleAssignments;
+    expect(k.logicalName).not.toBe(kelvin.logicalName);
   });
 
   it.each<

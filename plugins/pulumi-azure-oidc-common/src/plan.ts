@@ -2,6 +2,7 @@
  * Turns a developer's request into the complete provisioning plan, or into
  * every problem with it, before anything reaches a cloud.
  */
+import { armFoldCase } from './armNames';
 import { toEntityRef } from './catalogEntity';
 import { KeyVaultSecrets } from './environmentYaml';
 import {
@@ -81,6 +82,8 @@ export interface PlannedRoleAssignment {
   roleDefinitionId: string;
   /** Derived from role and scope: the same assignment keeps its name across runs. */
   logicalName: string;
+  /** Names earlier versions derived for the same assignment, kept as aliases. */
+  formerLogicalNames: string[];
 }
 
 export interface PlannedCredential extends FederatedCredentialSpec {
@@ -281,7 +284,7 @@ function planRoleAssignments(
     if ('problem' in resolved) {
       report(`${field}.role`, resolved.problem);
     }
-    const parsed = parseScope(request.scope, subscriptionId.toLowerCase());
+    const parsed = parseScope(request.scope, subscriptionId);
     if ('problem' in parsed) {
       report(`${field}.scope`, parsed.problem);
     } else {
@@ -293,7 +296,7 @@ function planRoleAssignments(
     if ('problem' in resolved || 'problem' in parsed) {
       return;
     }
-    const key = `${resolved.role.id}@${parsed.scope.id.toLowerCase()}`;
+    const key = `${resolved.role.id}@${armFoldCase(parsed.scope.id)}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       report(
@@ -303,6 +306,12 @@ function planRoleAssignments(
       return;
     }
     seen.set(key, index);
+    const logicalName = `role-${resolved.role.id}-${fingerprint(
+      armFoldCase(parsed.scope.id),
+    )}`;
+    const formerName = `role-${resolved.role.id}-${fingerprint(
+      parsed.scope.id.toLowerCase(),
+    )}`;
     planned.push({
       role: resolved.role,
       scope: parsed.scope,
@@ -310,9 +319,10 @@ function planRoleAssignments(
         subscriptionId.toLowerCase(),
         resolved.role.id,
       ),
-      logicalName: `role-${resolved.role.id}-${fingerprint(
-        parsed.scope.id.toLowerCase(),
-      )}`,
+      logicalName,
+      // Earlier versions folded scopes with toLowerCase(), which differs
+      // from ours for some letters outside ASCII.
+      formerLogicalNames: formerName === logicalName ? [] : [formerName],
     });
   });
   return planned;

@@ -1,6 +1,7 @@
 /**
  * The catalogue of Azure roles the portal can assign, by name or GUID.
  */
+import { armNamesEqual } from './armNames';
 import { isGuid } from './names';
 
 export interface RoleDefinition {
@@ -50,7 +51,7 @@ export const BUILT_IN_ROLES: readonly RoleDefinition[] = [
   },
 ];
 
-/** Roles by name (case-insensitive) or GUID: the built-ins plus a platform's own. */
+/** Roles by name or GUID, in any ASCII letter case: the built-ins plus a platform's own. */
 export class RoleCatalogue {
   private readonly roles: RoleDefinition[];
 
@@ -76,8 +77,10 @@ export class RoleCatalogue {
 
   /** The role with this name or GUID, if the catalogue has it. */
   find(nameOrId: string): RoleDefinition | undefined {
-    const key = nameOrId.trim().toLowerCase();
-    return this.roles.find(r => r.id === key || r.name.toLowerCase() === key);
+    const key = nameOrId.trim();
+    return this.roles.find(
+      r => armNamesEqual(r.id, key) || armNamesEqual(r.name, key),
+    );
   }
 
   list(): readonly RoleDefinition[] {

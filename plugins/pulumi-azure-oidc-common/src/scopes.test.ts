@@ -1,4 +1,4 @@
-import { parseScope, scopeIsWithin } from './scopes';
+import { canonicalScopePrefix, parseScope } from './scopes';
 
 const sub = '11111111-2222-3333-4444-555555555555';
 
@@ -32,6 +32,17 @@ describe('parseScope', () => {
       `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st/blobServices/default`,
       'resource',
     ],
+    // Canonical: trimmed, single slashes, no trailing slash, ARM's keywords.
+    [
+      `  //subscriptions//${sub}///RESOURCEGROUPS/rg//PROVIDERS/Microsoft.KeyVault/vaults/kv/ `,
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv`,
+      'resource',
+    ],
+    [
+      ' rg-payments ',
+      `/subscriptions/${sub}/resourceGroups/rg-payments`,
+      'resourceGroup',
+    ],
   ])('reads %j as %s', (input, id, kind) => {
     expect(parseScope(input, sub)).toEqual({ scope: { id, kind } });
   });
@@ -44,10 +55,6 @@ describe('parseScope', () => {
     [
       '/providers/Microsoft.Management/managementGroups/root',
       `must lie inside the subscription ${sub}`,
-    ],
-    [
-      `/subscriptions/${sub}//resourceGroups/rg`,
-      'must be a resource id without empty segments',
     ],
     [
       `/subscriptions/${sub}/providers/Microsoft.Web/sites/x`,
@@ -66,15 +73,33 @@ describe('parseScope', () => {
   });
 });
 
-describe('scopeIsWithin', () => {
-  const rg = `/subscriptions/${sub}/resourceGroups/app`;
-  it.each([
-    [rg, rg, true],
-    [`${rg}/providers/Microsoft.Web/sites/x`, `${rg}/`, true],
-    [rg.toUpperCase(), rg, true],
-    [`/subscriptions/${sub}/resourceGroups/app-old`, rg, false],
-    [`/subscriptions/${sub}`, rg, false],
-  ])('%s within %s: %s', (scope, prefix, expected) => {
-    expect(scopeIsWithin(scope, prefix)).toBe(expected);
+describe('segments Azure might resolve or decode', () => {
+  it.each(['.', '..', 'rg%2f..', 'rg?x', 'rg#x', 'rg\\x', 'rg x', 'rg\tx'])(
+    'refuses a resource id with the segment %j, naming it',
+    segment => {
+      expect(
+        parseScope(`/subscriptions/${sub}/resourceGroups/${segment}`, sub),
+      ).toEqual({
+        problem: `must be a resource id without '.' or '..' segments, '%', '?', '#', '\\' or spaces; '${segment}' is one`,
+      });
+    },
+  );
+});
+
+describe('canonicalScopePrefix', () => {
+  it('canonicalises a prefix as scopes are', () => {
+    expect(
+      canonicalScopePrefix(
+        ` /SUBSCRIPTIONS/${sub.toUpperCase()}//resourcegroups/rg-Apps/ `,
+      ),
+    ).toEqual({ prefix: `/subscriptions/${sub}/resourceGroups/rg-Apps` });
   });
+  it.each(['rg-apps', '/subscriptions/not-a-guid', '/providers/x'])(
+    'refuses %j',
+    prefix => {
+      expect(canonicalScopePrefix(prefix)).toEqual({
+        problem: `must be an Azure resource id starting /subscriptions/<subscription id>, got '${prefix}'`,
+      });
+    },
+  );
 });

@@ -1,19 +1,53 @@
 /**
  * Where a role assignment applies: the subscription, a resource group, or a
  * resource, always inside the environment's subscription.
+ *
+ * A scope is canonicalised once, here: trimmed, single slashes, no trailing
+ * slash, ARM's own spelling of `subscriptions`, `resourceGroups` and
+ * `providers`, the subscription id in lower case. Guardrails check the
+ * canonical id and the program assigns exactly that id.
  */
-import { checkResourceGroupName } from './names';
+import { armNamesEqual } from './armNames';
+import { checkResourceGroupName, isGuid } from './names';
 
 export type ScopeKind = 'subscription' | 'resourceGroup' | 'resource';
 
 export interface AzureScope {
-  /** The full Azure resource id of the scope. */
+  /** The canonical Azure resource id of the scope. */
   id: string;
   kind: ScopeKind;
 }
 
 /** How a user may name the subscription itself as the scope. */
 export const SUBSCRIPTION_SCOPE = 'subscription';
+
+/** ARM's spelling of the keyword segments of a resource id. */
+const KEYWORDS = ['subscriptions', 'resourceGroups', 'providers'] as const;
+
+/**
+ * Splits a resource id into segments: trimmed, repeated and trailing
+ * slashes dropped, keywords in ARM's spelling. Segments Azure might resolve
+ * or decode (`.`, `..`, `%`, `?`, `#`, `\`, whitespace) are refused, since
+ * prefixes are compared as written.
+ */
+function resourceIdSegments(
+  value: string,
+): { segments: string[] } | { problem: string } {
+  const segments = value.trim().split('/').filter(Boolean);
+  const odd = segments.find(
+    s => s === '.' || s === '..' || /[%?#\s\\]/u.test(s),
+  );
+  if (odd !== undefined) {
+    return {
+      problem: `must be a resource id without '.' or '..' segments, '%', '?', '#', '\\' or spaces; '${odd}' is one`,
+    };
+  }
+  return {
+    segments: segments.map(
+      s => KEYWORDS.find(keyword => armNamesEqual(keyword, s)) ?? s,
+    ),
+  };
+}
 
 /**
  * Reads a scope as a user writes it: `subscription` (or nothing) for the
@@ -24,10 +58,10 @@ export function parseScope(
   input: string | undefined,
   subscriptionId: string,
 ): { scope: AzureScope } | { problem: string } {
-  const subscription = `/subscriptions/${subscriptionId}`;
+  const subscription = `/subscriptions/${subscriptionId.toLowerCase()}`;
   const value = (input ?? '').trim();
 
-  if (value === '' || value.toLowerCase() === SUBSCRIPTION_SCOPE) {
+  if (value === '' || armNamesEqual(value, SUBSCRIPTION_SCOPE)) {
     return { scope: { id: subscription, kind: 'subscription' } };
   }
 
@@ -46,21 +80,12 @@ export function parseScope(
     };
   }
 
-  const segments = value.replace(/\/+$/, '').split('/').slice(1);
-  if (segments.some(s => s === '')) {
-    return { problem: 'must be a resource id without empty segments' };
-  }
-  // Azure might resolve `..` or encoded characters; prefixes are compared as written.
-  if (segments.some(s => s === '.' || s === '..' || /[%?#\s\\]/.test(s))) {
-    return {
-      problem:
-        "must be a resource id without '.' or '..' segments, '%', '?', '#', '\\' or spaces",
-    };
-  }
-  const [subscriptionsKeyword, scopeSubscription, ...rest] = segments;
+  const split = resourceIdSegments(value);
+  if ('problem' in split) return split;
+  const [subscriptionsKeyword, scopeSubscription, ...rest] = split.segments;
   if (
-    subscriptionsKeyword?.toLowerCase() !== 'subscriptions' ||
-    scopeSubscription?.toLowerCase() !== subscriptionId.toLowerCase()
+    subscriptionsKeyword !== 'subscriptions' ||
+    !armNamesEqual(scopeSubscription ?? '', subscriptionId)
   ) {
     return { problem: `must lie inside the subscription ${subscriptionId}` };
   }
@@ -69,10 +94,7 @@ export function parseScope(
   }
 
   const [groupsKeyword, groupName, ...resource] = rest;
-  if (
-    groupsKeyword.toLowerCase() !== 'resourcegroups' ||
-    groupName === undefined
-  ) {
+  if (groupsKeyword !== 'resourceGroups' || groupName === undefined) {
     return {
       problem: `must be the subscription, '${subscription}/resourceGroups/<name>', or a resource inside a resource group`,
     };
@@ -89,7 +111,7 @@ export function parseScope(
   // providers/<namespace>/<type>/<name>[/<type>/<name>…]
   const [providersKeyword, namespace, ...typed] = resource;
   if (
-    providersKeyword.toLowerCase() !== 'providers' ||
+    providersKeyword !== 'providers' ||
     !/^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$/.test(namespace ?? '') ||
     typed.length < 2 ||
     typed.length % 2 === 1
@@ -107,12 +129,24 @@ export function parseScope(
 }
 
 /**
- * Whether a scope lies at or under a prefix, comparing whole path segments
- * and ignoring case as Azure does: `/…/resourceGroups/app` covers
- * `/…/resourceGroups/app/providers/…` but not `/…/resourceGroups/app-old`.
+ * A platform's scope prefix in canonical form: any resource id path that
+ * starts `/subscriptions/<subscription id>`, such as a resource group or a
+ * provider namespace within one.
  */
-export function scopeIsWithin(scopeId: string, prefix: string): boolean {
-  const scope = scopeId.toLowerCase();
-  const base = prefix.replace(/\/+$/, '').toLowerCase();
-  return scope === base || scope.startsWith(`${base}/`);
+export function canonicalScopePrefix(
+  prefix: string,
+): { prefix: string } | { problem: string } {
+  const split = resourceIdSegments(prefix);
+  if ('problem' in split) return split;
+  const [subscriptionsKeyword, subscriptionId, ...rest] = split.segments;
+  if (subscriptionsKeyword !== 'subscriptions' || !isGuid(subscriptionId)) {
+    return {
+      problem: `must be an Azure resource id starting /subscriptions/<subscription id>, got '${prefix}'`,
+    };
+  }
+  return {
+    prefix: `/subscriptions/${subscriptionId.toLowerCase()}${rest
+      .map(segment => `/${segment}`)
+      .join('')}`,
+  };
 }

@@ -1,6 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
+  canonicalScopePrefix,
   DEFAULT_DATA_DIRECTORY,
   Guardrails,
   isGuid,
@@ -63,10 +64,6 @@ export interface PulumiAzureOidcSettings {
 }
 
 const KEY = 'pulumiAzureOidc';
-
-/** `/subscriptions/<guid>`, then nothing or more path segments. */
-const SCOPE_PREFIX =
-  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\/[^/]+)*$/i;
 
 /** Reads `pulumiAzureOidc`, failing with the offending key when something is wrong. */
 export function readPulumiAzureOidcConfig(
@@ -132,9 +129,17 @@ export function readPulumiAzureOidcConfig(
     allowedRoles: config?.getOptionalStringArray('guardrails.allowedRoles'),
     allowedPrivilegedRoles:
       config?.getOptionalStringArray('guardrails.allowedPrivilegedRoles') ?? [],
-    allowedScopePrefixes: config?.getOptionalStringArray(
-      'guardrails.allowedScopePrefixes',
-    ),
+    allowedScopePrefixes: config
+      ?.getOptionalStringArray('guardrails.allowedScopePrefixes')
+      ?.map((prefix, index) => {
+        const canonical = canonicalScopePrefix(prefix);
+        if ('problem' in canonical) {
+          throw new Error(
+            `${KEY}.guardrails.allowedScopePrefixes[${index}] ${canonical.problem}`,
+          );
+        }
+        return canonical.prefix;
+      }),
     allowIacSubject:
       config?.getOptionalBoolean('guardrails.allowIacSubject') ?? false,
   };
@@ -146,13 +151,6 @@ export function readPulumiAzureOidcConfig(
       `${KEY}.guardrails.allowedOrganizations must include ${KEY}.pulumiCloud.organization ('${defaultOrganization}'), which requests use when they name none`,
     );
   }
-  guardrails.allowedScopePrefixes?.forEach((prefix, index) => {
-    if (!SCOPE_PREFIX.test(prefix)) {
-      throw new Error(
-        `${KEY}.guardrails.allowedScopePrefixes[${index}] must be an Azure resource id starting /subscriptions/<subscription id>, got '${prefix}'`,
-      );
-    }
-  });
   for (const key of ['allowedRoles', 'allowedPrivilegedRoles'] as const) {
     const unknown = guardrails[key]?.find(role => !roles.find(role));
     if (unknown) {

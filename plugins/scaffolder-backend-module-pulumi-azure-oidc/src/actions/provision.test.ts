@@ -579,6 +579,25 @@ describe('pulumi:azureOidc:provision', () => {
     );
   });
 
+  it('shows in a dry run the canonical scope the program would assign', async () => {
+    const ctx = context(
+      {
+        ...input,
+        roleAssignments: [
+          {
+            role: 'reader',
+            scope: ` //SUBSCRIPTIONS/${SUBSCRIPTION.toUpperCase()}//resourcegroups/rg-payments/ `,
+          },
+        ],
+      },
+      { isDryRun: true },
+    );
+    await action().handler(ctx);
+    expect(logger.lines).toContain(
+      `info would create: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
+    );
+  });
+
   it('lets a retried task reuse the finished run', async () => {
     const stored = new Map<string, unknown>();
     const checkpoint = async ({

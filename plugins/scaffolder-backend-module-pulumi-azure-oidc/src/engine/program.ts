@@ -80,13 +80,19 @@ export function escAzureOidcProgram(plan: ProvisionPlan) {
     //    Entra's replication delay (PrincipalNotFound).
     const roleAssignments = plan.roleAssignments.map(
       assignment =>
-        new authorization.RoleAssignment(assignment.logicalName, {
-          principalId: servicePrincipal.objectId,
-          principalType: authorization.PrincipalType.ServicePrincipal,
-          roleDefinitionId: assignment.roleDefinitionId,
-          scope: assignment.scope.id,
-          description: `${assignment.role.name} for the Pulumi ESC environment ${plan.environmentRef}`,
-        }),
+        new authorization.RoleAssignment(
+          assignment.logicalName,
+          {
+            principalId: servicePrincipal.objectId,
+            principalType: authorization.PrincipalType.ServicePrincipal,
+            roleDefinitionId: assignment.roleDefinitionId,
+            scope: assignment.scope.id,
+            description: `${assignment.role.name} for the Pulumi ESC environment ${plan.environmentRef}`,
+          },
+          {
+            aliases: assignment.formerLogicalNames.map(name => ({ name })),
+          },
+        ),
     );
 
     // 4. The definition of the ESC environment that logs in with this identity.
