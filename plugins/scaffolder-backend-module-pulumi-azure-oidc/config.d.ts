@@ -144,6 +144,20 @@ export interface Config {
       organization?: string;
     };
 
+    network?: {
+      /**
+       * Seconds each call the module makes itself (Pulumi Cloud's API) may
+       * take before it is given up. Default: 30.
+       */
+      timeoutSeconds?: number;
+      /**
+       * Further attempts of a read that could not connect or got 429 or 5xx,
+       * with backoff and honouring Retry-After. Writes are sent once.
+       * Default: 3.
+       */
+      retries?: number;
+    };
+
     cli?: {
       /** A Pulumi CLI installation: the directory holding `bin/pulumi`. Default: `pulumi` on PATH. */
       root?: string;

@@ -307,7 +307,7 @@ describe('the azure-esc-environment template', () => {
 
   describe('published to the local catalog directory', () => {
     const completes = async (values: object) =>
-      expect(await runTemplate(portal, values)).toEqual({
+      expect(await runTemplate(portal, values)).toMatchObject({
         status: 'completed',
         errors: [],
       });

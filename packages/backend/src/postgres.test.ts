@@ -112,7 +112,7 @@ jest.setTimeout(120_000);
   });
 
   it('keeps tasks and entities in PostgreSQL and runs the golden path through them', async () => {
-    expect(await runTemplate(portal, answers)).toEqual({
+    expect(await runTemplate(portal, answers)).toMatchObject({
       status: 'completed',
       errors: [],
     });
@@ -137,7 +137,7 @@ jest.setTimeout(120_000);
     // A second run passes the owner checks and updates the entity in place.
     expect(
       await runTemplate(portal, { ...answers, description: 'Updated' }),
-    ).toEqual({ status: 'completed', errors: [] });
+    ).toMatchObject({ status: 'completed', errors: [] });
     const updated = await eventually(async () => {
       const entity = await registeredEntity(portal);
       return entity.metadata.description === 'Updated' ? entity : undefined;

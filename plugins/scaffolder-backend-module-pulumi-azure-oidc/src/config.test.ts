@@ -219,11 +219,26 @@ describe('readPulumiAzureOidcConfig', () => {
       "pulumiAzureOidc.guardrails.allowedOrganizations must include pulumiAzureOidc.pulumiCloud.organization ('acme'), which requests use when they name none",
     ],
     [
+      { network: { timeoutSeconds: 0 } },
+      'pulumiAzureOidc.network.timeoutSeconds must be a number of seconds above 0, got 0',
+    ],
+    [
+      { network: { retries: 2.5 } },
+      'pulumiAzureOidc.network.retries must be a whole number from 0 to 10, got 2.5',
+    ],
+    [
       { administrators: ['platform-team'] },
       "pulumiAzureOidc.administrators[0] must be a full entity reference such as group:default/platform-team, got 'platform-team'",
     ],
   ])('refuses %j', (config, message) => {
     expect(() => read(config)).toThrow(message);
+  });
+
+  it('gives calls a time limit and reads a few retries by default', () => {
+    expect(read({}).network).toEqual({ timeoutSeconds: 30, retries: 3 });
+    expect(
+      read({ network: { timeoutSeconds: 5, retries: 0 } }).network,
+    ).toEqual({ timeoutSeconds: 5, retries: 0 });
   });
 
   it('accepts DIY cloud backends with a passphrase or a secrets provider', () => {

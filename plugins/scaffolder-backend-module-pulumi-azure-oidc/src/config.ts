@@ -57,6 +57,13 @@ export interface PulumiAzureOidcSettings {
     /** The version to install; unset: the one matching the bundled Pulumi SDK. */
     version?: string;
   };
+  /** Calls the module makes itself (Pulumi Cloud, Entra, ARM). */
+  network: {
+    /** Per attempt. */
+    timeoutSeconds: number;
+    /** Further attempts of reads that failed to connect or got 429 or 5xx. */
+    retries: number;
+  };
   /** Where Pulumi's workspaces, plugins, local state and installed CLI live. */
   dataDirectory: string;
   /** Where environments' entity files go on portals without a git host. */
@@ -244,9 +251,29 @@ export function readPulumiAzureOidcConfig(
       autoInstall: config?.getOptionalBoolean('cli.autoInstall') ?? false,
       version: readCliVersion(config),
     },
+    network: readNetwork(config),
     dataDirectory,
     localCatalogDirectory: resolve(localCatalogDirectorySetting(rootConfig)),
   };
+}
+
+function readNetwork(
+  config: Config | undefined,
+): PulumiAzureOidcSettings['network'] {
+  const timeoutSeconds =
+    config?.getOptionalNumber('network.timeoutSeconds') ?? 30;
+  const retries = config?.getOptionalNumber('network.retries') ?? 3;
+  if (!(timeoutSeconds > 0)) {
+    throw new Error(
+      `${KEY}.network.timeoutSeconds must be a number of seconds above 0, got ${timeoutSeconds}`,
+    );
+  }
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+    throw new Error(
+      `${KEY}.network.retries must be a whole number from 0 to 10, got ${retries}`,
+    );
+  }
+  return { timeoutSeconds, retries };
 }
 
 function readCliVersion(config: Config | undefined): string | undefined {

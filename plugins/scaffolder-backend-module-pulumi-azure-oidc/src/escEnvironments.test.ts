@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { PulumiCloudEscEnvironments } from './escEnvironments';
+import { HttpClient } from './http/httpClient';
 
 type Seen = {
   method: string;
@@ -99,6 +100,10 @@ describe('PulumiCloudEscEnvironments', () => {
         new PulumiCloudEscEnvironments({
           apiUrl: cloud.apiUrl,
           accessToken: 'pul-token',
+          http: new HttpClient({
+            timeoutSeconds: 5,
+            retries: 0,
+          }),
         }),
       );
     } finally {
@@ -218,28 +223,31 @@ describe('PulumiCloudEscEnvironments', () => {
       `GET ${ENV}`,
       { status: 403, body: 'forbidden' },
       (client: PulumiCloudEscEnvironments) => client.read(environment),
-      'Pulumi Cloud refused to read the ESC environment acme/payments/prod.v2: 403 forbidden',
+      'Pulumi Cloud (http://127.0.0.1:PORT) answered 403 while reading the ESC environment acme/payments/prod.v2: forbidden. Check pulumiAzureOidc.pulumiCloud.accessToken.',
     ],
     [
       `POST ${CREATE}`,
       { status: 400, body: 'bad name' },
       (client: PulumiCloudEscEnvironments) =>
         client.write(environment, yaml, undefined),
-      'Pulumi Cloud refused to create the ESC environment acme/payments/prod.v2: 400 bad name',
+      'Pulumi Cloud (http://127.0.0.1:PORT) answered 400 while creating the ESC environment acme/payments/prod.v2: bad name.',
     ],
     [
       `PATCH ${ENV}`,
       { status: 400, body: 'invalid definition' },
       (client: PulumiCloudEscEnvironments) =>
         client.write(environment, yaml, undefined),
-      'Pulumi Cloud refused to update the ESC environment acme/payments/prod.v2: 400 invalid definition',
+      'Pulumi Cloud (http://127.0.0.1:PORT) answered 400 while updating the ESC environment acme/payments/prod.v2: invalid definition.',
     ],
   ])(
     'says what Pulumi Cloud refused: %s',
     async (route, failure, call, message) => {
-      await withCloud(
-        await pulumiCloud(undefined, { [route]: failure }),
-        client => expect(call(client)).rejects.toThrow(message),
+      const cloud = await pulumiCloud(undefined, { [route]: failure });
+      const origin = new URL(cloud.apiUrl).origin;
+      await withCloud(cloud, client =>
+        expect(call(client)).rejects.toThrow(
+          message.replace('http://127.0.0.1:PORT', origin),
+        ),
       );
     },
   );

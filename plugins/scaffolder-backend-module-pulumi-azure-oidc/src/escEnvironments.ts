@@ -11,6 +11,7 @@ import {
   EscEnvironmentRef,
   formatEnvironmentRef,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { HttpClient } from './http/httpClient';
 
 export type EscEnvironmentChange = 'created' | 'updated' | 'unchanged';
 
@@ -50,30 +51,30 @@ export class EscEnvironmentChangedError extends Error {
   }
 }
 
-type Response = { status: number; body: string; etag?: string };
+export interface PulumiCloudEscEnvironmentsOptions {
+  apiUrl: string;
+  accessToken: string;
+  http: HttpClient;
+}
 
 export class PulumiCloudEscEnvironments implements EscEnvironments {
-  constructor(
-    private readonly options: {
-      apiUrl: string;
-      accessToken: string;
-      fetch?: typeof fetch;
-    },
-  ) {}
+  constructor(private readonly options: PulumiCloudEscEnvironmentsOptions) {}
 
   async read(
     environment: EscEnvironmentRef,
     signal?: AbortSignal,
   ): Promise<EscEnvironmentDefinition | undefined> {
-    const response = await this.request(
-      'GET',
-      environmentPath(environment),
-      {},
-      signal,
-    );
+    const response = await this.request(environment, signal, {
+      operation: 'reading',
+      method: 'GET',
+      path: environmentPath(environment),
+      accept: [404],
+    });
     if (response.status === 404) return undefined;
-    this.check(response, 'read', environment);
-    return { yaml: response.body, etag: response.etag };
+    return {
+      yaml: response.body,
+      etag: response.headers.get('etag') ?? undefined,
+    };
   }
 
   async write(
@@ -85,25 +86,25 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
     if (current?.yaml === yaml) return 'unchanged';
     let base = current;
     if (!base) {
-      const created = await this.request(
-        'POST',
-        `api/esc/environments/${encodeURIComponent(environment.organization)}`,
-        {
-          body: JSON.stringify({
-            project: environment.project,
-            name: environment.environment,
-          }),
-          contentType: 'application/json',
-        },
-        signal,
-      );
+      const created = await this.request(environment, signal, {
+        operation: 'creating',
+        method: 'POST',
+        path: `api/esc/environments/${encodeURIComponent(
+          environment.organization,
+        )}`,
+        body: JSON.stringify({
+          project: environment.project,
+          name: environment.environment,
+        }),
+        contentType: 'application/json',
+        accept: [409],
+      });
       if (created.status === 409) {
         throw new EscEnvironmentChangedError(
           environment,
           "was created in Pulumi Cloud while this run provisioned its identity, or exists where this portal's token cannot read it",
         );
       }
-      this.check(created, 'create', environment);
       // The new, empty definition's tag: nobody else's edit is overwritten.
       base = await this.read(environment, signal);
     }
@@ -114,70 +115,58 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
         )} without the tag (ETag) that versions it, so the portal cannot update it without risking someone else's edit`,
       );
     }
-    const updated = await this.request(
-      'PATCH',
-      environmentPath(environment),
-      {
-        body: yaml,
-        contentType: 'application/x-yaml',
-        // Pulumi Cloud refuses the update (409) when this is not the latest.
-        etag: base.etag,
-      },
-      signal,
-    );
+    const updated = await this.request(environment, signal, {
+      operation: 'updating',
+      method: 'PATCH',
+      path: environmentPath(environment),
+      body: yaml,
+      contentType: 'application/x-yaml',
+      // Pulumi Cloud refuses the update (409) when this is not the latest.
+      etag: base.etag,
+      accept: [409],
+    });
     if (updated.status === 409) {
       throw new EscEnvironmentChangedError(
         environment,
         'was changed in Pulumi Cloud while this run provisioned its identity',
       );
     }
-    this.check(updated, 'update', environment);
     return current ? 'updated' : 'created';
   }
 
-  private async request(
-    method: string,
-    path: string,
-    options: { body?: string; contentType?: string; etag?: string },
-    signal: AbortSignal | undefined,
-  ): Promise<Response> {
-    const fetchImpl = this.options.fetch ?? fetch;
-    const response = await fetchImpl(
-      `${this.options.apiUrl.replace(/\/+$/, '')}/${path}`,
-      {
-        method,
-        signal,
-        headers: {
-          Accept: 'application/vnd.pulumi+8',
-          Authorization: `token ${this.options.accessToken}`,
-          ...(options.contentType
-            ? { 'Content-Type': options.contentType }
-            : {}),
-          // The header Pulumi's own ESC client sends for optimistic updates.
-          ...(options.etag ? { ETag: options.etag } : {}),
-        },
-        body: options.body,
-      },
-    );
-    return {
-      status: response.status,
-      body: await response.text(),
-      etag: response.headers.get('etag') ?? undefined,
-    };
-  }
-
-  private check(
-    response: Response,
-    action: string,
+  private request(
     environment: EscEnvironmentRef,
-  ): void {
-    if (response.status < 200 || response.status > 299) {
-      throw new Error(
-        `Pulumi Cloud refused to ${action} the ESC environment ${formatEnvironmentRef(
-          environment,
-        )}: ${response.status} ${response.body.slice(0, 300)}`,
-      );
-    }
+    signal: AbortSignal | undefined,
+    call: {
+      operation: string;
+      method: 'GET' | 'POST' | 'PATCH';
+      path: string;
+      body?: string;
+      contentType?: string;
+      etag?: string;
+      accept?: number[];
+    },
+  ) {
+    return this.options.http.request({
+      service: 'Pulumi Cloud',
+      operation: `${call.operation} the ESC environment ${formatEnvironmentRef(
+        environment,
+      )}`,
+      method: call.method,
+      url: `${this.options.apiUrl.replace(/\/+$/, '')}/${call.path}`,
+      headers: {
+        Accept: 'application/vnd.pulumi+8',
+        Authorization: `token ${this.options.accessToken}`,
+        ...(call.contentType ? { 'Content-Type': call.contentType } : {}),
+        // The header Pulumi's own ESC client sends for optimistic updates.
+        ...(call.etag ? { ETag: call.etag } : {}),
+      },
+      body: call.body,
+      accept: call.accept,
+      urlSetting: 'pulumiAzureOidc.pulumiCloud.apiUrl',
+      credentialSetting: 'pulumiAzureOidc.pulumiCloud.accessToken',
+      signal,
+    });
   }
 }
 

@@ -27,5 +27,13 @@ export {
   type EscEnvironmentChange,
   type EscEnvironments,
 } from './escEnvironments';
+export {
+  HttpClient,
+  ServiceRequestError,
+  ServiceUnreachableError,
+  type HttpClientOptions,
+  type ServiceCall,
+  type ServiceResponse,
+} from './http/httpClient';
 export { SecretRedactor } from './secrets';
 export { Stewardship, type StewardshipOptions } from './stewardship';

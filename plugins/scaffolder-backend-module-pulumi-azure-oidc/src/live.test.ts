@@ -17,6 +17,7 @@ import { createPulumiAzureOidcProvisionAction } from './actions/provision';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import { AutomationApiEngine } from './engine/automationEngine';
 import { PulumiCli } from './engine/pulumiCli';
+import { HttpClient } from './http/httpClient';
 import { PulumiCloudEscEnvironments } from './escEnvironments';
 import { SecretRedactor } from './secrets';
 import { testStewardship } from './__testUtils__/stewardship';
@@ -104,6 +105,7 @@ describeLive(title, () => {
       escEnvironments: new PulumiCloudEscEnvironments({
         apiUrl: config.pulumiCloud.apiUrl,
         accessToken: env.PULUMI_ACCESS_TOKEN,
+        http: new HttpClient(config.network),
       }),
     });
     const ctx = createMockActionContext<any>({

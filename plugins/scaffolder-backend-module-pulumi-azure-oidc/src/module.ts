@@ -18,6 +18,7 @@ import {
 } from './engine/automationEngine';
 import { PulumiCli } from './engine/pulumiCli';
 import { PulumiCloudEscEnvironments } from './escEnvironments';
+import { HttpClient } from './http/httpClient';
 import { createOptionsRouter } from './router';
 import { SecretRedactor } from './secrets';
 import { Stewardship } from './stewardship';
@@ -69,8 +70,12 @@ export function createPulumiAzureOidcModule(
             logger,
           });
           const { apiUrl, accessToken } = settings.pulumiCloud;
+          const http = new HttpClient({
+            ...settings.network,
+            redact: text => redactor.redact(text),
+          });
           const escEnvironments = accessToken
-            ? new PulumiCloudEscEnvironments({ apiUrl, accessToken })
+            ? new PulumiCloudEscEnvironments({ apiUrl, accessToken, http })
             : undefined;
           scaffolder.addActions(
             ...createPulumiAzureOidcActions({

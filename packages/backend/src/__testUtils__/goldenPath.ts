@@ -146,7 +146,7 @@ export function startGoldenPathPortal(dataDirectory: string, overrides = {}) {
 
 type Portal = Awaited<ReturnType<typeof startPortalBackend>>;
 
-/** Runs the template as the guest; how the task ended, and its errors. */
+/** Runs the template as the guest; how the task ended, its errors and its whole log. */
 export async function runTemplate(portal: Portal, values: object) {
   const created = await portal.call('POST', '/api/scaffolder/v2/tasks', {
     templateRef: 'template:default/azure-esc-environment',
@@ -175,7 +175,11 @@ export async function runTemplate(portal: Portal, values: object) {
       (event: any) => event.body?.error || event.body?.status === 'failed',
     )
     .map((event: any) => event.body.message);
-  return { status: task.status as string, errors: errors as string[] };
+  const log = events
+    .map((event: any) => event.body?.message)
+    .filter(Boolean)
+    .join('\n');
+  return { status: task.status as string, errors: errors as string[], log };
 }
 
 /** The environment's catalog entity, once the catalog has it. */

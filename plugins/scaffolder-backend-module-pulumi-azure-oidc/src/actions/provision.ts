@@ -38,6 +38,7 @@ import {
 import { PULUMI_PROJECT, stackNameFor } from '../engine/stackNames';
 import { SecretRedactor } from '../secrets';
 import { Stewardship } from '../stewardship';
+import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './provision.examples';
 
 export const PROVISION_ACTION_ID = 'pulumi:azureOidc:provision';
@@ -212,121 +213,126 @@ export function createPulumiAzureOidcProvisionAction(
     },
 
     async handler(ctx) {
-      const requested = formatEnvironmentRef({
-        organization:
-          ctx.input.organization ?? settings.pulumiCloud.organization ?? '?',
-        project: ctx.input.project,
-        environment: ctx.input.environment,
-      });
-      const requester = await stewardship.requester(ctx);
-      const result = planProvisioning(ctx.input, {
-        defaultOrganization: settings.pulumiCloud.organization,
-        defaultSubscriptionId: settings.azure.defaultSubscriptionId,
-        issuer: settings.pulumiCloud.issuer,
-        guardrails: settings.guardrails,
-        roles: settings.roles,
-        escEnvironmentsEnabled: !!escEnvironments,
-        requester,
-      });
-      if (!result.plan) {
-        throw new InputError(
-          `Cannot provision ${requested}:\n${describeProblems(
-            result.problems,
-          )}`,
-        );
-      }
-      const plan = result.plan;
-      // What the catalog and the local catalog directory record, before any
-      // cloud is asked; the stack's own record follows, before it changes.
-      const entityName = escEnvironmentEntityName(plan.environment);
-      refuseUnlessSteward(
-        plan,
-        requester,
-        await stewardship.catalogRecord(entityName),
-      );
-      refuseUnlessSteward(
-        plan,
-        requester,
-        await stewardship.localRecord(entityName),
-      );
-      const pulumiCloudUrl = `${settings.pulumiCloud.consoleUrl}/${plan.environment.organization}/esc/${plan.environment.project}/${plan.environment.environment}`;
-
-      let outcome: ActionOutcome;
-      let plannedResources: Array<{ type: string; name: string }> | undefined;
-      if (ctx.isDryRun) {
-        const stackName = engine.stackName(plan);
-        const { resources, outputs } = await dryRunProgram(plan, {
-          projectName: PULUMI_PROJECT,
-          stackName: stackNameFor(plan.environment),
-          tenantId: settings.azure.tenantId,
+      await withTaskLogErrors(async () => {
+        const requested = formatEnvironmentRef({
+          organization:
+            ctx.input.organization ?? settings.pulumiCloud.organization ?? '?',
+          project: ctx.input.project,
+          environment: ctx.input.environment,
         });
-        plannedResources = resources.map(({ type, name }) => ({ type, name }));
-        const labels = resourceLabels(plan);
-        for (const { type, name } of plannedResources) {
-          ctx.logger.info(
-            `would create: ${labels.get(name) ?? `${type} '${name}'`}`,
+        const requester = await stewardship.requester(ctx);
+        const result = planProvisioning(ctx.input, {
+          defaultOrganization: settings.pulumiCloud.organization,
+          defaultSubscriptionId: settings.azure.defaultSubscriptionId,
+          issuer: settings.pulumiCloud.issuer,
+          guardrails: settings.guardrails,
+          roles: settings.roles,
+          escEnvironmentsEnabled: !!escEnvironments,
+          requester,
+        });
+        if (!result.plan) {
+          throw new InputError(
+            `Cannot provision ${requested}:\n${describeProblems(
+              result.problems,
+            )}`,
           );
         }
-        if (plan.createEscEnvironment) {
-          ctx.logger.info(
-            `would create or update: ${escEnvironmentLabel(plan)}`,
-          );
-        }
-        ctx.logger.info(
-          `Dry run: ${plannedResources.length} resources would be created for ${plan.environmentRef}`,
+        const plan = result.plan;
+        // What the catalog and the local catalog directory record, before any
+        // cloud is asked; the stack's own record follows, before it changes.
+        const entityName = escEnvironmentEntityName(plan.environment);
+        refuseUnlessSteward(
+          plan,
+          requester,
+          await stewardship.catalogRecord(entityName),
         );
-        outcome = {
-          stackName,
-          outputs,
-          changes: {
-            created: resources.length,
-            updated: 0,
-            replaced: 0,
-            deleted: 0,
-            same: 0,
-          },
-        };
-      } else {
-        outcome = await provision(ctx, plan, requester);
-      }
+        refuseUnlessSteward(
+          plan,
+          requester,
+          await stewardship.localRecord(entityName),
+        );
+        const pulumiCloudUrl = `${settings.pulumiCloud.consoleUrl}/${plan.environment.organization}/esc/${plan.environment.project}/${plan.environment.environment}`;
 
-      // Credential and role assignment ids stay in the stack's outputs.
-      const {
-        federatedCredentialIds: _credentials,
-        roleAssignmentIds: _roles,
-        ...outputs
-      } = outcome.outputs;
-      const azurePortalUrl = ctx.isDryRun
-        ? undefined
-        : `https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/${outputs.clientId}`;
-      const results = {
-        ...outputs,
-        escEnvironmentCreated: outcome.escEnvironmentChange !== undefined,
-        escEnvironmentChange: outcome.escEnvironmentChange,
-        stackName: outcome.stackName,
-        changes: outcome.changes,
-        pulumiCloudUrl,
-        azurePortalUrl,
-        links: [
-          {
-            title: `ESC environment ${plan.environmentRef}`,
-            url: pulumiCloudUrl,
-          },
-          ...(azurePortalUrl
-            ? [
-                {
-                  title: `Entra application ${plan.application.displayName}`,
-                  url: azurePortalUrl,
-                },
-              ]
-            : []),
-        ],
-        plannedResources,
-      };
-      for (const [name, value] of Object.entries(results)) {
-        if (value !== undefined)
-          ctx.output(name as keyof typeof results, value);
-      }
+        let outcome: ActionOutcome;
+        let plannedResources: Array<{ type: string; name: string }> | undefined;
+        if (ctx.isDryRun) {
+          const stackName = engine.stackName(plan);
+          const { resources, outputs } = await dryRunProgram(plan, {
+            projectName: PULUMI_PROJECT,
+            stackName: stackNameFor(plan.environment),
+            tenantId: settings.azure.tenantId,
+          });
+          plannedResources = resources.map(({ type, name }) => ({
+            type,
+            name,
+          }));
+          const labels = resourceLabels(plan);
+          for (const { type, name } of plannedResources) {
+            ctx.logger.info(
+              `would create: ${labels.get(name) ?? `${type} '${name}'`}`,
+            );
+          }
+          if (plan.createEscEnvironment) {
+            ctx.logger.info(
+              `would create or update: ${escEnvironmentLabel(plan)}`,
+            );
+          }
+          ctx.logger.info(
+            `Dry run: ${plannedResources.length} resources would be created for ${plan.environmentRef}`,
+          );
+          outcome = {
+            stackName,
+            outputs,
+            changes: {
+              created: resources.length,
+              updated: 0,
+              replaced: 0,
+              deleted: 0,
+              same: 0,
+            },
+          };
+        } else {
+          outcome = await provision(ctx, plan, requester);
+        }
+
+        // Credential and role assignment ids stay in the stack's outputs.
+        const {
+          federatedCredentialIds: _credentials,
+          roleAssignmentIds: _roles,
+          ...outputs
+        } = outcome.outputs;
+        const azurePortalUrl = ctx.isDryRun
+          ? undefined
+          : `https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/${outputs.clientId}`;
+        const results = {
+          ...outputs,
+          escEnvironmentCreated: outcome.escEnvironmentChange !== undefined,
+          escEnvironmentChange: outcome.escEnvironmentChange,
+          stackName: outcome.stackName,
+          changes: outcome.changes,
+          pulumiCloudUrl,
+          azurePortalUrl,
+          links: [
+            {
+              title: `ESC environment ${plan.environmentRef}`,
+              url: pulumiCloudUrl,
+            },
+            ...(azurePortalUrl
+              ? [
+                  {
+                    title: `Entra application ${plan.application.displayName}`,
+                    url: azurePortalUrl,
+                  },
+                ]
+              : []),
+          ],
+          plannedResources,
+        };
+        for (const [name, value] of Object.entries(results)) {
+          if (value !== undefined)
+            ctx.output(name as keyof typeof results, value);
+        }
+      });
     },
   });
 

@@ -11,6 +11,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeEntityFile, Stewardship } from '../stewardship';
+import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './publishLocal.examples';
 
 export const PUBLISH_LOCAL_ACTION_ID = 'pulumi:azureOidc:publishLocal';
@@ -52,65 +53,69 @@ export function createPulumiAzureOidcPublishLocalAction(options: {
     },
 
     async handler(ctx) {
-      const { entityName } = ctx.input;
-      // An entity name has no path separators, so the target stays inside;
-      // in lower case, as the catalog compares names, it has one directory.
-      if (
-        !makeValidator().isValidEntityName(entityName) ||
-        entityName !== entityName.toLowerCase()
-      ) {
-        throw new InputError(
-          `entityName must be a catalog entity name in lower case, got '${entityName}'`,
-        );
-      }
-      const sourcePath = ctx.input.sourcePath ?? 'esc-environment';
-      const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
-      const target = join(options.directory, entityName);
-      const files = await readPlainFiles(source, sourcePath);
-
-      // One ESC environment's entity, named as its directory, owned by
-      // someone the user acts for, and not replacing another owner's.
-      const entity = describeEntityFile(files[CATALOG_INFO_FILE]);
-      if (
-        entity?.kind !== 'Resource' ||
-        entity.name !== entityName ||
-        (entity.namespace ?? 'default') !== 'default' ||
-        !entity.environmentRef
-      ) {
-        throw new InputError(
-          `${join(
-            sourcePath,
-            CATALOG_INFO_FILE,
-          )} must hold exactly one Resource, the ESC environment '${entityName}' of the default namespace, as pulumi:azureOidc:writeCatalogInfo writes it`,
-        );
-      }
-      const requester = await options.stewardship.requester(ctx);
-      const refuse = (problem: string | undefined) => {
-        if (problem) {
-          throw new NotAllowedError(`Cannot publish ${entityName}: ${problem}`);
+      await withTaskLogErrors(async () => {
+        const { entityName } = ctx.input;
+        // An entity name has no path separators, so the target stays inside;
+        // in lower case, as the catalog compares names, it has one directory.
+        if (
+          !makeValidator().isValidEntityName(entityName) ||
+          entityName !== entityName.toLowerCase()
+        ) {
+          throw new InputError(
+            `entityName must be a catalog entity name in lower case, got '${entityName}'`,
+          );
         }
-      };
-      const ownerProblem = checkOwnerChoice(requester, entity.owner);
-      refuse(ownerProblem && `its owner ${ownerProblem}`);
-      for (const record of [
-        await options.stewardship.catalogRecord(entityName),
-        await options.stewardship.localRecord(entityName),
-      ]) {
-        const problem = checkRecord(requester, entity.environmentRef, record);
-        refuse(problem && `it ${problem}`);
-      }
+        const sourcePath = ctx.input.sourcePath ?? 'esc-environment';
+        const source = resolveSafeChildPath(ctx.workspacePath, sourcePath);
+        const target = join(options.directory, entityName);
+        const files = await readPlainFiles(source, sourcePath);
 
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would copy the entity files to ${target}`);
-      } else {
-        await mkdir(target, { recursive: true });
-        for (const [file, content] of Object.entries(files)) {
-          await writeFile(join(target, file), content);
+        // One ESC environment's entity, named as its directory, owned by
+        // someone the user acts for, and not replacing another owner's.
+        const entity = describeEntityFile(files[CATALOG_INFO_FILE]);
+        if (
+          entity?.kind !== 'Resource' ||
+          entity.name !== entityName ||
+          (entity.namespace ?? 'default') !== 'default' ||
+          !entity.environmentRef
+        ) {
+          throw new InputError(
+            `${join(
+              sourcePath,
+              CATALOG_INFO_FILE,
+            )} must hold exactly one Resource, the ESC environment '${entityName}' of the default namespace, as pulumi:azureOidc:writeCatalogInfo writes it`,
+          );
         }
-        ctx.logger.info(`Published the entity files to ${target}`);
-      }
-      ctx.output('directory', target);
-      ctx.output('catalogInfoPath', join(target, CATALOG_INFO_FILE));
+        const requester = await options.stewardship.requester(ctx);
+        const refuse = (problem: string | undefined) => {
+          if (problem) {
+            throw new NotAllowedError(
+              `Cannot publish ${entityName}: ${problem}`,
+            );
+          }
+        };
+        const ownerProblem = checkOwnerChoice(requester, entity.owner);
+        refuse(ownerProblem && `its owner ${ownerProblem}`);
+        for (const record of [
+          await options.stewardship.catalogRecord(entityName),
+          await options.stewardship.localRecord(entityName),
+        ]) {
+          const problem = checkRecord(requester, entity.environmentRef, record);
+          refuse(problem && `it ${problem}`);
+        }
+
+        if (ctx.isDryRun) {
+          ctx.logger.info(`Dry run: would copy the entity files to ${target}`);
+        } else {
+          await mkdir(target, { recursive: true });
+          for (const [file, content] of Object.entries(files)) {
+            await writeFile(join(target, file), content);
+          }
+          ctx.logger.info(`Published the entity files to ${target}`);
+        }
+        ctx.output('directory', target);
+        ctx.output('catalogInfoPath', join(target, CATALOG_INFO_FILE));
+      });
     },
   });
 }

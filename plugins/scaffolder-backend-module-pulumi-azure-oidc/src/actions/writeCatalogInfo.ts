@@ -11,6 +11,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document } from 'yaml';
+import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './writeCatalogInfo.examples';
 
 export const WRITE_CATALOG_INFO_ACTION_ID = 'pulumi:azureOidc:writeCatalogInfo';
@@ -72,58 +73,60 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
     },
 
     async handler(ctx) {
-      const { provision } = ctx.input;
-      const [organization, project, environment, ...rest] =
-        provision.environmentRef.split('/');
-      if (!environment || rest.length > 0) {
-        throw new InputError(
-          `provision.environmentRef must be 'organization/project/environment', got '${provision.environmentRef}'`,
+      await withTaskLogErrors(async () => {
+        const { provision } = ctx.input;
+        const [organization, project, environment, ...rest] =
+          provision.environmentRef.split('/');
+        if (!environment || rest.length > 0) {
+          throw new InputError(
+            `provision.environmentRef must be 'organization/project/environment', got '${provision.environmentRef}'`,
+          );
+        }
+        const entity = escEnvironmentEntity({
+          environment: { organization, project, environment },
+          description: ctx.input.description,
+          owner: entityRef('owner', ctx.input.owner, 'group'),
+          system: ctx.input.system
+            ? entityRef('system', ctx.input.system, 'system')
+            : undefined,
+          clientId: provision.clientId,
+          tenantId: provision.tenantId,
+          subscriptionId: provision.subscriptionId,
+          stackName: provision.stackName,
+          environmentYaml: provision.environmentYaml,
+          links: [
+            {
+              title: `ESC environment ${provision.environmentRef}`,
+              url: provision.pulumiCloudUrl,
+            },
+            ...(provision.azurePortalUrl
+              ? [{ title: 'Entra application', url: provision.azurePortalUrl }]
+              : []),
+          ],
+        });
+
+        const targetPath = ctx.input.targetPath ?? 'esc-environment';
+        const directory = resolveSafeChildPath(ctx.workspacePath, targetPath);
+        await mkdir(directory, { recursive: true });
+        await writeFile(
+          join(directory, CATALOG_INFO_FILE),
+          new Document(entity).toString(),
         );
-      }
-      const entity = escEnvironmentEntity({
-        environment: { organization, project, environment },
-        description: ctx.input.description,
-        owner: entityRef('owner', ctx.input.owner, 'group'),
-        system: ctx.input.system
-          ? entityRef('system', ctx.input.system, 'system')
-          : undefined,
-        clientId: provision.clientId,
-        tenantId: provision.tenantId,
-        subscriptionId: provision.subscriptionId,
-        stackName: provision.stackName,
-        environmentYaml: provision.environmentYaml,
-        links: [
-          {
-            title: `ESC environment ${provision.environmentRef}`,
-            url: provision.pulumiCloudUrl,
-          },
-          ...(provision.azurePortalUrl
-            ? [{ title: 'Entra application', url: provision.azurePortalUrl }]
-            : []),
-        ],
+        await writeFile(
+          join(directory, ENVIRONMENT_YAML_FILE),
+          provision.environmentYaml,
+        );
+
+        const ref = stringifyEntityRef(entity);
+        ctx.logger.info(`Wrote ${ref} to ${targetPath}/${CATALOG_INFO_FILE}`);
+        ctx.output('entityRef', ref);
+        ctx.output('entityName', entity.metadata.name);
+        ctx.output('catalogInfoPath', `${targetPath}/${CATALOG_INFO_FILE}`);
+        ctx.output(
+          'environmentYamlPath',
+          `${targetPath}/${ENVIRONMENT_YAML_FILE}`,
+        );
       });
-
-      const targetPath = ctx.input.targetPath ?? 'esc-environment';
-      const directory = resolveSafeChildPath(ctx.workspacePath, targetPath);
-      await mkdir(directory, { recursive: true });
-      await writeFile(
-        join(directory, CATALOG_INFO_FILE),
-        new Document(entity).toString(),
-      );
-      await writeFile(
-        join(directory, ENVIRONMENT_YAML_FILE),
-        provision.environmentYaml,
-      );
-
-      const ref = stringifyEntityRef(entity);
-      ctx.logger.info(`Wrote ${ref} to ${targetPath}/${CATALOG_INFO_FILE}`);
-      ctx.output('entityRef', ref);
-      ctx.output('entityName', entity.metadata.name);
-      ctx.output('catalogInfoPath', `${targetPath}/${CATALOG_INFO_FILE}`);
-      ctx.output(
-        'environmentYamlPath',
-        `${targetPath}/${ENVIRONMENT_YAML_FILE}`,
-      );
     },
   });
 }

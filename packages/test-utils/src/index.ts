@@ -1,0 +1,6 @@
+/**
+ * Test helpers shared by the portal's packages.
+ *
+ * @packageDocumentation
+ */
+export * from './loopback';
