@@ -58,6 +58,29 @@ export interface Config {
        * or Application Developer) and to assign roles at the allowed scopes.
        * Default: `azureCli`, the ambient `az login` of local development.
        */
+      /**
+       * Object ids of users or service principals that co-own every Entra
+       * application and service principal the portal creates, besides the
+       * deploying principal, which always stays an owner. Adding owners
+       * other than itself needs Application.ReadWrite.All.
+       */
+      applicationOwners?: string[];
+      /**
+       * Endpoints the module calls itself, to find objects a run that died
+       * half-way left behind and to verify trusts. Default: Azure's public
+       * cloud. For a sovereign cloud, also set ARM_ENVIRONMENT for the Pulumi
+       * providers.
+       */
+      endpoints?: {
+        /** Microsoft Entra ID. Default: `https://login.microsoftonline.com`. */
+        login?: string;
+        /** Microsoft Graph. Default: `https://graph.microsoft.com`. */
+        graph?: string;
+        /** Azure Resource Manager. Default: `https://management.azure.com`. */
+        resourceManager?: string;
+        /** The instance metadata service (managed identity). Default: `http://169.254.169.254`. */
+        managedIdentity?: string;
+      };
       credentials?: {
         /** `azureCli`, `clientSecret`, `workloadIdentity` or `managedIdentity`. */
         type?: string;
@@ -142,6 +165,16 @@ export interface Config {
       secretsProvider?: string;
       /** Pulumi Cloud organization holding the stacks. Default: each environment's own. */
       organization?: string;
+      /**
+       * `azblob://` state: the storage account (or `?storage_account=` in
+       * the URL), and its access key. Without a key, the state backend signs
+       * in as `azure.credentials` and needs Storage Blob Data Contributor.
+       */
+      azureStorage?: {
+        account?: string;
+        /** @visibility secret */
+        key?: string;
+      };
     };
 
     network?: {

@@ -67,11 +67,34 @@ test('a developer asks for an ESC environment, corrects what the form refuses, a
       { exact: false },
     ),
   ).toBeVisible();
+  // A new environment starts with the subject that serves importers and stacks.
+  const subject = page.getByRole('button', { name: /^Whom tokens name/ });
+  await expect(subject).toContainText(
+    'The environment holding the login (recommended)',
+  );
+  await expect(
+    page.getByText('Tokens name this environment whoever opens it', {
+      exact: false,
+    }),
+  ).toBeVisible();
+  // The plain subject says what it breaks; the IaC subject needs the platform.
+  const chooseSubject = async (name: string) => {
+    await subject.click();
+    await page.getByRole('option', { name }).click();
+  };
+  await chooseSubject('The environment that was opened (plain subject)');
+  await expect(
+    page.getByText(
+      'environments that import this one, and Pulumi stacks, cannot log in with it',
+      { exact: false },
+    ),
+  ).toBeVisible();
   await expect(
     page.getByRole('checkbox', {
       name: 'Also trust Pulumi IaC stacks that import this environment',
     }),
   ).toBeDisabled();
+  await chooseSubject('The environment holding the login (recommended)');
   await page.getByRole('button', { name: 'Review' }).click();
   const review = page.getByRole('table');
   await expect(review).toContainText('payments');

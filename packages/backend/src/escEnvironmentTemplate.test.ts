@@ -4,6 +4,7 @@
  * Only the Pulumi engine is stood in for, at the Automation API boundary.
  */
 import { createMockDirectory } from '@backstage/backend-test-utils';
+import { emptyStackState } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -96,7 +97,8 @@ describe('the azure-esc-environment template', () => {
       for (const planned of [
         "would create: Entra application 'Pulumi ESC acme/payments/prod'",
         'would create: its service principal',
-        "would create: federated credential 'pulumi-esc-environment' for pulumi:environments:org:acme:env:payments/prod",
+        'Subject mode subjectAttributes (currentEnvironment.name): tokens name the environment holding the login, whoever opens it (the default for new environments)',
+        "would create: federated credential 'pulumi-esc-current-environment' for pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod",
         `would create: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}`,
         `would create: role assignment 'Contributor' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
         'Dry run: 5 resources would be created for acme/payments/prod',
@@ -129,6 +131,8 @@ describe('the azure-esc-environment template', () => {
             'esc-azure-oidc.dev/tenant-id': TENANT,
             'esc-azure-oidc.dev/subscription-id': SUBSCRIPTION,
             'esc-azure-oidc.dev/stack-name': 'acme.payments.prod',
+            'esc-azure-oidc.dev/subject-mode': 'subjectAttributes',
+            'esc-azure-oidc.dev/subject-attributes': 'currentEnvironment.name',
             'esc-azure-oidc.dev/environment-yaml': './environment.yaml',
           },
           links: [
@@ -152,6 +156,7 @@ describe('the azure-esc-environment template', () => {
         tenantId: TENANT,
         subscriptionId: SUBSCRIPTION,
         oidc: true,
+        subjectAttributes: ['currentEnvironment.name'],
       });
 
       expect(body.output.links).toEqual([
@@ -173,9 +178,33 @@ describe('the azure-esc-environment template', () => {
       });
     });
 
+    it('trusts the environment with the plain subject when asked, saying what that breaks', async () => {
+      const { status, body } = await dryRun({
+        ...answers,
+        subjectMode: 'environment',
+      });
+      expect(status).toBe(200);
+      const messages = logText(body.log);
+      expect(messages).toContain(
+        'Subject mode environment: tokens name the environment that was opened, so environments importing this one and Pulumi stacks cannot log in with it (as requested)',
+      );
+      expect(messages).toContain(
+        "would create: federated credential 'pulumi-esc-environment' for pulumi:environments:org:acme:env:payments/prod",
+      );
+      expect(
+        parse(
+          workspaceFile(
+            body.directoryContents,
+            'esc-environment/environment.yaml',
+          ),
+        ).values.azure.login['fn::open::azure-login'].subjectAttributes,
+      ).toBeUndefined();
+    });
+
     it('trusts IaC stacks that import the environment when asked', async () => {
       const { status, body } = await dryRun({
         ...answers,
+        subjectMode: 'environment',
         includeIacSubject: true,
       });
       expect(status).toBe(200);
@@ -199,8 +228,11 @@ describe('the azure-esc-environment template', () => {
       expect(status).toBe(200);
       const messages = logText(body.log);
       expect(messages).not.toContain('<yaml>');
+      // In the default project, both spellings the name may be opened by.
       for (const subject of [
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:default/prod:rootEnvironment.name:default/prod',
         'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod:rootEnvironment.name:prod',
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:default/prod:rootEnvironment.name:apps/web',
         'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod:rootEnvironment.name:apps/web',
       ]) {
         expect(messages).toContain(subject);
@@ -402,6 +434,7 @@ describe('the azure-esc-environment template', () => {
 
       // Recorded by the stack: an environment whose entity lives elsewhere.
       stackStates.set('acme.payments.legacy', {
+        ...emptyStackState(),
         resources: 4,
         owner: 'group:default/platform-team',
         environmentRef: 'acme/payments/legacy',

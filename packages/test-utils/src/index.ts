@@ -4,3 +4,6 @@
  * @packageDocumentation
  */
 export * from './loopback';
+export * from './azureStandIn';
+export * from './oidcIssuerStandIn';
+export * from './pulumiCloudStandIn';

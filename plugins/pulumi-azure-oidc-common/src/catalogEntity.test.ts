@@ -4,6 +4,7 @@ import {
 } from '@backstage/catalog-model';
 import {
   ESC_ANNOTATIONS,
+  recordedSubject,
   escEnvironmentEntity,
   escEnvironmentEntityName,
 } from './catalogEntity';
@@ -67,6 +68,8 @@ describe('escEnvironmentEntity', () => {
     tenantId: 'tenant',
     subscriptionId: 'subscription',
     stackName: 'acme.payments.prod-0123',
+    subjectMode: 'subjectAttributes',
+    subjectAttributes: ['currentEnvironment.name'],
     environmentYaml: 'values: {}\n',
     links: [
       {
@@ -102,6 +105,8 @@ describe('escEnvironmentEntity', () => {
           [ESC_ANNOTATIONS.tenantId]: 'tenant',
           [ESC_ANNOTATIONS.subscriptionId]: 'subscription',
           [ESC_ANNOTATIONS.stackName]: 'acme.payments.prod-0123',
+          [ESC_ANNOTATIONS.subjectMode]: 'subjectAttributes',
+          [ESC_ANNOTATIONS.subjectAttributes]: 'currentEnvironment.name',
           [ESC_ANNOTATIONS.environmentYaml]: './environment.yaml',
         },
         links: [
@@ -120,6 +125,16 @@ describe('escEnvironmentEntity', () => {
     });
   });
 
+  it('records how tokens name the environment, for the next run to keep', () => {
+    expect(recordedSubject(entity.metadata.annotations)).toEqual({
+      subjectMode: 'subjectAttributes',
+      subjectAttributes: ['currentEnvironment.name'],
+    });
+    expect(
+      recordedSubject({ [ESC_ANNOTATIONS.subjectMode]: 'something-else' }),
+    ).toEqual({});
+  });
+
   it('leaves out the system when there is none, and keeps a given description', () => {
     const bare = escEnvironmentEntity({
       environment: ref('payments', 'dev'),
@@ -129,6 +144,8 @@ describe('escEnvironmentEntity', () => {
       tenantId: 't',
       subscriptionId: 's',
       stackName: 'n',
+      subjectMode: 'environment',
+      subjectAttributes: [],
       environmentYaml: '',
       links: [],
     });

@@ -8,7 +8,14 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { fingerprint } from './hash';
-import { EscEnvironmentRef, formatEnvironmentRef } from './oidc';
+import {
+  EscEnvironmentRef,
+  formatEnvironmentRef,
+  SUBJECT_ATTRIBUTES,
+  SUBJECT_MODES,
+  SubjectAttribute,
+  SubjectMode,
+} from './oidc';
 
 /** The annotation domain of this project; Pulumi's own is not ours to use. */
 export const ANNOTATION_DOMAIN = 'esc-azure-oidc.dev';
@@ -21,6 +28,10 @@ export const ESC_ANNOTATIONS = {
   tenantId: `${ANNOTATION_DOMAIN}/tenant-id`,
   subscriptionId: `${ANNOTATION_DOMAIN}/subscription-id`,
   stackName: `${ANNOTATION_DOMAIN}/stack-name`,
+  /** `subjectAttributes` or `environment`: how tokens name the environment. */
+  subjectMode: `${ANNOTATION_DOMAIN}/subject-mode`,
+  /** The login block's subjectAttributes, comma-separated. */
+  subjectAttributes: `${ANNOTATION_DOMAIN}/subject-attributes`,
   /** Where the environment YAML lies, relative to the entity's file. */
   environmentYaml: `${ANNOTATION_DOMAIN}/environment-yaml`,
 } as const;
@@ -81,6 +92,8 @@ export interface EscEnvironmentEntityInput {
   tenantId: string;
   subscriptionId: string;
   stackName: string;
+  subjectMode: SubjectMode;
+  subjectAttributes: SubjectAttribute[];
   environmentYaml: string;
   links: Array<{ title: string; url: string }>;
 }
@@ -111,6 +124,13 @@ export function escEnvironmentEntity(
         [ESC_ANNOTATIONS.tenantId]: input.tenantId,
         [ESC_ANNOTATIONS.subscriptionId]: input.subscriptionId,
         [ESC_ANNOTATIONS.stackName]: input.stackName,
+        [ESC_ANNOTATIONS.subjectMode]: input.subjectMode,
+        ...(input.subjectAttributes.length > 0
+          ? {
+              [ESC_ANNOTATIONS.subjectAttributes]:
+                input.subjectAttributes.join(','),
+            }
+          : {}),
         [ESC_ANNOTATIONS.environmentYaml]: `./${ENVIRONMENT_YAML_FILE}`,
       },
       tags: ['pulumi-esc', 'azure', 'oidc'],
@@ -123,5 +143,20 @@ export function escEnvironmentEntity(
       // The same text as the file beside the entity, readable without it.
       environmentYaml: input.environmentYaml,
     },
+  };
+}
+
+/** The subject mode an entity's annotations record, if they record a valid one. */
+export function recordedSubject(
+  annotations: Record<string, string> | undefined,
+): { subjectMode?: SubjectMode; subjectAttributes?: SubjectAttribute[] } {
+  const mode = annotations?.[ESC_ANNOTATIONS.subjectMode] as SubjectMode;
+  if (!SUBJECT_MODES.includes(mode)) return {};
+  const attributes = (annotations?.[ESC_ANNOTATIONS.subjectAttributes] ?? '')
+    .split(',')
+    .filter(a => (SUBJECT_ATTRIBUTES as readonly string[]).includes(a));
+  return {
+    subjectMode: mode,
+    subjectAttributes: attributes as SubjectAttribute[],
   };
 }

@@ -9,17 +9,10 @@ import {
   subjectAttributesSubject,
   TrustRequest,
 } from './oidc';
+import { LEGACY, NAMED } from './__testUtils__/environments';
 
-const named = {
-  organization: 'acme',
-  project: 'payments',
-  environment: 'prod',
-};
-const legacy = {
-  organization: 'acme',
-  project: 'default',
-  environment: 'prod',
-};
+const named = NAMED;
+const legacy = LEGACY;
 
 describe('oidcIssuer', () => {
   it.each([
@@ -109,53 +102,82 @@ describe('federatedCredentials', () => {
     ]);
   });
 
-  it.each([
-    [
-      named,
-      ['currentEnvironment.name'],
-      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
-    ],
-    [
-      legacy,
-      ['currentEnvironment.name'],
-      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod',
-    ],
-    [
-      named,
-      ['rootEnvironment.name', 'currentEnvironment.name'],
-      'pulumi:environments:pulumi.organization.login:acme:rootEnvironment.name:payments/prod:currentEnvironment.name:payments/prod',
-    ],
-  ] as const)(
-    'builds the subjectAttributes subject for %o with %o',
-    (environment, attributes, subject) => {
-      expect(
-        subjects({
-          ...base,
-          environment,
-          subjectMode: 'subjectAttributes',
-          subjectAttributes: [...attributes],
-        }),
-      ).toEqual([['pulumi-esc-environment', subject]]);
-    },
-  );
-
-  it('adds one credential per root environment that imports this one', () => {
-    const credentials = federatedCredentials({
+  const attributes = (
+    environment: typeof named,
+    subjectAttributes: TrustRequest['subjectAttributes'],
+    rootEnvironments: string[] = [],
+  ) =>
+    federatedCredentials({
       ...base,
+      environment,
       subjectMode: 'subjectAttributes',
-      subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
-      rootEnvironments: ['apps/web', 'default/legacy'],
+      subjectAttributes,
+      rootEnvironments,
     });
+
+  it('trusts the environment holding the login, whoever opens it, as Pulumi’s own setup does', () => {
+    expect(attributes(named, ['currentEnvironment.name'])).toEqual([
+      {
+        name: 'pulumi-esc-current-environment',
+        issuer: 'https://api.pulumi.com/oidc',
+        audience: 'azure:acme',
+        subject:
+          'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
+        description:
+          'Pulumi ESC environment acme/payments/prod, opened as payments/prod',
+      },
+    ]);
+  });
+
+  it('trusts both spellings of a default-project environment, and its bare organization as audience', () => {
+    expect(
+      attributes(legacy, ['currentEnvironment.name']).map(c => [
+        c.name,
+        c.audience,
+        c.subject,
+      ]),
+    ).toEqual([
+      [
+        'pulumi-esc-current-environment',
+        'acme',
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:default/prod',
+      ],
+      [
+        'pulumi-esc-current-environment-short',
+        'acme',
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod',
+      ],
+    ]);
+  });
+
+  it('lists the attributes in the login block’s order', () => {
+    expect(
+      attributes(named, [
+        'rootEnvironment.name',
+        'currentEnvironment.name',
+      ]).map(c => c.subject),
+    ).toEqual([
+      'pulumi:environments:pulumi.organization.login:acme:rootEnvironment.name:payments/prod:currentEnvironment.name:payments/prod',
+    ]);
+  });
+
+  it('adds one credential per spelling of each root environment that imports this one', () => {
+    const credentials = attributes(
+      named,
+      ['currentEnvironment.name', 'rootEnvironment.name'],
+      ['apps/web', 'default/legacy'],
+    );
     expect(credentials.map(c => c.subject)).toEqual([
       'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:payments/prod',
       'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:apps/web',
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:default/legacy',
       'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:legacy',
     ]);
     expect(credentials[1].name).toMatch(
       /^pulumi-esc-root-apps-web-[0-9a-f]{8}$/,
     );
     expect(credentials[1].description).toBe(
-      'Pulumi ESC environment acme/payments/prod, imported by acme/apps/web',
+      'Pulumi ESC environment acme/payments/prod, opened through acme/apps/web',
     );
   });
 

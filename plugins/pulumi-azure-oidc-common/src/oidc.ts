@@ -3,7 +3,9 @@
  * identity credentials an Entra application needs to trust them.
  *
  * Entra matches issuer, audience and subject exactly and case-sensitively,
- * with no wildcards; every rule here follows Pulumi's documented formats.
+ * with no wildcards. The formats are Pulumi's documented ones
+ * (pulumi.com/docs/pulumi-cloud/access-management/oidc/provider/azure/) and
+ * what `pulumi env setup azure` writes (pulumi/pulumi, pkg/cloudsetup).
  */
 import { fingerprint } from './hash';
 import { DEFAULT_ESC_PROJECT } from './names';
@@ -30,13 +32,28 @@ export function formatEnvironmentRef(ref: EscEnvironmentRef): string {
 }
 
 /**
- * The environment's name as tokens carry it: `project/environment`, or just
- * `environment` in the legacy `default` project.
+ * The environment's name as plain subjects carry it: `project/environment`,
+ * or just `environment` in the legacy `default` project.
  */
 export function tokenEnvironmentName(project: string, environment: string) {
   return project === DEFAULT_ESC_PROJECT
     ? environment
     : `${project}/${environment}`;
+}
+
+/**
+ * How `currentEnvironment.name` and `rootEnvironment.name` may spell an
+ * environment: `project/environment`; in the `default` project the name as
+ * the caller wrote it, `default/<env>` when opened by its three-part name and
+ * `<env>` by the legacy two-part one. A credential per spelling.
+ */
+export function attributeSpellings(
+  project: string,
+  environment: string,
+): string[] {
+  return project === DEFAULT_ESC_PROJECT
+    ? [`${project}/${environment}`, environment]
+    : [`${project}/${environment}`];
 }
 
 /**
@@ -68,7 +85,10 @@ export function oidcAudience(ref: EscEnvironmentRef): string {
     : `azure:${ref.organization}`;
 }
 
-/** The subject when an environment is opened: `pulumi:environments:org:<org>:env:<name>`. */
+/**
+ * The plain subject: `pulumi:environments:org:<org>:env:<name>`, naming the
+ * environment that was opened (not necessarily the one holding the login).
+ */
 export function environmentSubject(ref: EscEnvironmentRef): string {
   return `pulumi:environments:org:${
     ref.organization
@@ -76,20 +96,24 @@ export function environmentSubject(ref: EscEnvironmentRef): string {
 }
 
 /**
- * The subject when a Pulumi IaC stack imports the environment: the token
- * carries the literal `<yaml>` instead of the environment's name
- * (pulumi/pulumi#14509), so it needs a credential of its own.
+ * The plain subject when a Pulumi IaC stack opens the environment: the
+ * literal `<yaml>` instead of a name (pulumi/pulumi#14509, pulumi/esc#173).
  */
 export function iacImportSubject(organization: string): string {
   return `pulumi:environments:org:${organization}:env:<yaml>`;
 }
 
-/** The attributes a login block may list in `subjectAttributes`. */
+/** The attributes a login block may list in `subjectAttributes` that name environments. */
 export const SUBJECT_ATTRIBUTES = [
   'currentEnvironment.name',
   'rootEnvironment.name',
 ] as const;
 export type SubjectAttribute = (typeof SUBJECT_ATTRIBUTES)[number];
+
+/** What `pulumi env setup azure` writes, and the default for new environments. */
+export const DEFAULT_SUBJECT_ATTRIBUTES: SubjectAttribute[] = [
+  'currentEnvironment.name',
+];
 
 /**
  * The subject when the login block lists `subjectAttributes`: the
@@ -97,7 +121,7 @@ export type SubjectAttribute = (typeof SUBJECT_ATTRIBUTES)[number];
  */
 export function subjectAttributesSubject(
   organization: string,
-  attributes: ReadonlyArray<readonly [SubjectAttribute, string]>,
+  attributes: ReadonlyArray<readonly [string, string]>,
 ): string {
   const parts = attributes.map(
     ([attribute, value]) => `:${attribute}:${value}`,
@@ -107,8 +131,16 @@ export function subjectAttributesSubject(
   )}`;
 }
 
-/** How tokens for the environment name it. */
+/**
+ * How tokens for the environment name it: `subjectAttributes`, naming the
+ * environment that holds the login whoever opens it (the default), or the
+ * plain `environment` subject, naming the environment that was opened.
+ */
 export type SubjectMode = 'environment' | 'subjectAttributes';
+export const SUBJECT_MODES: readonly SubjectMode[] = [
+  'subjectAttributes',
+  'environment',
+];
 
 export interface TrustRequest {
   environment: EscEnvironmentRef;
@@ -122,7 +154,7 @@ export interface TrustRequest {
    * subject carries `rootEnvironment.name`.
    */
   rootEnvironments: string[];
-  /** Also trust Pulumi IaC stacks that import the environment. */
+  /** Also trust Pulumi IaC stacks that import the environment (plain subject). */
   includeIacSubject: boolean;
 }
 
@@ -138,8 +170,8 @@ export interface FederatedCredentialSpec {
 
 /**
  * The federated identity credentials that let exactly this environment log
- * in, and nothing else. Names are derived from what each credential trusts,
- * so they stay the same from one run to the next.
+ * in, and nothing else. Each name says what kind of subject it trusts;
+ * `nameCredentials` keeps the names a stack already holds.
  */
 export function federatedCredentials(
   request: TrustRequest,
@@ -165,34 +197,43 @@ export function federatedCredentials(
       ),
     );
   } else {
-    const ownName = tokenEnvironmentName(
-      environment.project,
-      environment.environment,
-    );
-    const subjectFor = (rootName: string) =>
-      subjectAttributesSubject(
-        environment.organization,
-        request.subjectAttributes.map(attribute => [
-          attribute,
-          attribute === 'rootEnvironment.name' ? rootName : ownName,
-        ]),
-      );
-    credentials.push(
-      credential(
-        'pulumi-esc-environment',
-        subjectFor(ownName),
-        `Pulumi ESC environment ${envRef}`,
-      ),
-    );
-    if (request.subjectAttributes.includes('rootEnvironment.name')) {
-      for (const root of request.rootEnvironments) {
-        const [project, name] = root.split('/');
+    const { organization, project } = environment;
+    const own = `${project}/${environment.environment}`;
+    const listed = (attribute: SubjectAttribute) =>
+      request.subjectAttributes.includes(attribute);
+    // Every spelling the token may carry, combined: one credential each.
+    const currents = listed('currentEnvironment.name')
+      ? attributeSpellings(project, environment.environment)
+      : [undefined];
+    const roots = listed('rootEnvironment.name')
+      ? [own, ...request.rootEnvironments].flatMap(root => {
+          const [rootProject, rootName] = root.split('/');
+          return attributeSpellings(rootProject, rootName);
+        })
+      : [undefined];
+    for (const current of currents) {
+      for (const root of roots) {
+        const subject = subjectAttributesSubject(
+          organization,
+          request.subjectAttributes.map(attribute => [
+            attribute,
+            (attribute === 'rootEnvironment.name' ? root : current)!,
+          ]),
+        );
         credentials.push(
-          credential(
-            rootCredentialName(root),
-            subjectFor(tokenEnvironmentName(project, name)),
-            `Pulumi ESC environment ${envRef}, imported by ${environment.organization}/${root}`,
-          ),
+          root === undefined
+            ? credential(
+                current === currents[0]
+                  ? 'pulumi-esc-current-environment'
+                  : 'pulumi-esc-current-environment-short',
+                subject,
+                `Pulumi ESC environment ${envRef}, opened as ${current}`,
+              )
+            : credential(
+                rootCredentialName(root, subject),
+                subject,
+                `Pulumi ESC environment ${envRef}, opened through ${organization}/${root}`,
+              ),
         );
       }
     }
@@ -210,12 +251,11 @@ export function federatedCredentials(
 }
 
 /**
- * `pulumi-esc-root-<readable part>-<fingerprint>`: readable in the Azure
- * portal, unique even when two references read alike once sanitised, and
- * within Entra's 120 characters.
+ * `pulumi-esc-root-<readable root>-<fingerprint of the subject>`: readable in
+ * the Azure portal, one per subject, within Entra's 120 characters.
  */
-function rootCredentialName(root: string): string {
-  const suffix = `-${fingerprint(root)}`;
+function rootCredentialName(root: string, subject: string): string {
+  const suffix = `-${fingerprint(subject)}`;
   const prefix = 'pulumi-esc-root-';
   const readable = root
     .replace(/[^A-Za-z0-9_-]/g, '-')

@@ -48,16 +48,20 @@ describe('planProvisioning', () => {
       subscriptionId: sub,
       issuer: 'https://api.pulumi.com/oidc',
       audience: 'azure:acme',
-      subjectMode: 'environment',
-      subjectAttributes: [],
+      subjectMode: 'subjectAttributes',
+      subjectModeSource: 'default',
+      subjectAttributes: ['currentEnvironment.name'],
+      retiringCredentials: [],
       createEscEnvironment: false,
       owner: 'group:default/payments-team',
       application: {
         displayName: 'Pulumi ESC acme/payments/prod',
         tags: [
           'pulumi-esc-oidc',
+          'pulumi-esc-environment:acme/payments/prod',
           'backstage-owner:group:default/payments-team',
         ],
+        owners: [],
       },
     });
     expect(plan!.application.notes).toContain(
@@ -68,8 +72,9 @@ describe('planProvisioning', () => {
     );
     expect(plan!.credentials).toEqual([
       expect.objectContaining({
-        logicalName: 'credential-pulumi-esc-environment',
-        subject: 'pulumi:environments:org:acme:env:payments/prod',
+        logicalName: 'credential-pulumi-esc-current-environment',
+        subject:
+          'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
       }),
     ]);
     expect(
@@ -254,7 +259,10 @@ describe('planProvisioning', () => {
     ],
     [
       'subject attributes in environment mode',
-      { subjectAttributes: ['currentEnvironment.name'] },
+      {
+        subjectMode: 'environment',
+        subjectAttributes: ['currentEnvironment.name'],
+      },
       {},
       {
         subjectAttributes: "only apply when subjectMode is 'subjectAttributes'",
@@ -452,7 +460,11 @@ describe('planProvisioning', () => {
       },
       {},
     ],
-    ['the IaC subject in environment mode', { includeIacSubject: true }, {}],
+    [
+      'the IaC subject in environment mode',
+      { subjectMode: 'environment', includeIacSubject: true },
+      {},
+    ],
     [
       'any owner from a platform administrator',
       { owner: 'group:default/billing-team' },
@@ -482,7 +494,15 @@ describe('planProvisioning', () => {
       context,
     );
     expect(plan!.audience).toBe('acme');
-    expect(plan!.credentials[0].subject).toBe(
+    expect(plan!.credentials.map(c => c.subject)).toEqual([
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:default/prod',
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod',
+    ]);
+    const environmentMode = planProvisioning(
+      { ...request, project: 'default', subjectMode: 'environment' },
+      context,
+    ).plan!;
+    expect(environmentMode.credentials[0].subject).toBe(
       'pulumi:environments:org:acme:env:prod',
     );
   });
@@ -496,5 +516,125 @@ describe('planProvisioning', () => {
     expect(plan!.application.tags).toContain(
       'backstage-owner:user:default/ada',
     );
+  });
+});
+
+describe('an environment provisioned before', () => {
+  const environmentCredential = {
+    logicalName: 'credential-pulumi-esc-environment',
+    name: 'pulumi-esc-environment',
+    issuer: 'https://api.pulumi.com/oidc',
+    audience: 'azure:acme',
+    subject: 'pulumi:environments:org:acme:env:payments/prod',
+    description: 'Pulumi ESC environment acme/payments/prod',
+  };
+  const recordedEnvironmentMode: PlanContext['recorded'] = {
+    subjectMode: 'environment',
+    subjectAttributes: [],
+    credentials: [environmentCredential],
+    roleAssignmentNames: {},
+  };
+
+  it('keeps the subject mode its stack records when the request names none', () => {
+    const { plan } = planProvisioning(request, {
+      ...context,
+      recorded: recordedEnvironmentMode,
+    });
+    expect(plan).toMatchObject({
+      subjectMode: 'environment',
+      subjectModeSource: 'recorded',
+      credentials: [environmentCredential],
+      retiringCredentials: [],
+    });
+  });
+
+  it('adds the new subject under a name of its own and retires the old one on a deliberate change', () => {
+    const { plan } = planProvisioning(
+      { ...request, subjectMode: 'subjectAttributes' },
+      { ...context, recorded: recordedEnvironmentMode },
+    );
+    expect(plan!.subjectModeSource).toBe('requested');
+    expect(plan!.credentials.map(c => [c.logicalName, c.subject])).toEqual([
+      [
+        'credential-pulumi-esc-current-environment',
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
+      ],
+    ]);
+    expect(plan!.retiringCredentials).toEqual([environmentCredential]);
+  });
+
+  it("keeps a credential's name for the same subject, whatever name this version would give it", () => {
+    // An earlier version named the subjectAttributes credential pulumi-esc-environment.
+    const earlier = {
+      ...environmentCredential,
+      subject:
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
+    };
+    const { plan } = planProvisioning(
+      { ...request, subjectMode: 'environment' },
+      {
+        ...context,
+        recorded: {
+          subjectMode: 'subjectAttributes',
+          subjectAttributes: ['currentEnvironment.name'],
+          credentials: [earlier],
+          roleAssignmentNames: {},
+        },
+      },
+    );
+    // The environment subject may not take the name the old subject holds.
+    expect(plan!.credentials).toEqual([
+      expect.objectContaining({
+        name: expect.stringMatching(/^pulumi-esc-environment-[0-9a-f]{8}$/),
+        subject: 'pulumi:environments:org:acme:env:payments/prod',
+      }),
+    ]);
+    expect(plan!.retiringCredentials).toEqual([earlier]);
+  });
+
+  it('keeps the Azure names of role assignments its stack holds, and derives new ones from environment, role and scope', () => {
+    const fresh = planProvisioning(request, context).plan!;
+    const [reader, contributor] = fresh.roleAssignments;
+    expect(reader.roleAssignmentName).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(contributor.roleAssignmentName).not.toBe(reader.roleAssignmentName);
+    // The same request for another environment gets other names.
+    expect(
+      planProvisioning({ ...request, environment: 'staging' }, context).plan!
+        .roleAssignments[0].roleAssignmentName,
+    ).not.toBe(reader.roleAssignmentName);
+    // ASCII letter case does not matter to Azure, nor to the name.
+    expect(
+      planProvisioning(
+        {
+          ...request,
+          roleAssignments: [{ role: 'READER', scope: 'SUBSCRIPTION' }],
+        },
+        context,
+      ).plan!.roleAssignments[0].roleAssignmentName,
+    ).toBe(reader.roleAssignmentName);
+
+    const upgraded = planProvisioning(request, {
+      ...context,
+      recorded: {
+        credentials: [],
+        roleAssignmentNames: {
+          [reader.logicalName]: '0a2b7dc5-8eb4-4970-9418-694f83a6c164',
+        },
+      },
+    }).plan!;
+    expect(upgraded.roleAssignments.map(r => r.roleAssignmentName)).toEqual([
+      '0a2b7dc5-8eb4-4970-9418-694f83a6c164',
+      contributor.roleAssignmentName,
+    ]);
+  });
+
+  it('makes the configured owners co-own the application', () => {
+    const owner = '0f0e0d0c-0000-4000-8000-000000000001';
+    expect(
+      planProvisioning(request, { ...context, applicationOwners: [owner] })
+        .plan!.application.owners,
+    ).toEqual([owner]);
   });
 });

@@ -2,8 +2,15 @@
  * Turns a developer's request into the complete provisioning plan, or into
  * every problem with it, before anything reaches a cloud.
  */
+import { v5 as uuidv5 } from 'uuid';
 import { armFoldCase } from './armNames';
 import { toEntityRef } from './catalogEntity';
+import {
+  nameCredentials,
+  PlannedCredential,
+  RecordedCredential,
+  retiringCredentials,
+} from './credentials';
 import { KeyVaultSecrets } from './environmentYaml';
 import {
   checkEscEnvironmentCreation,
@@ -25,10 +32,11 @@ import {
 } from './names';
 import {
   credentialLimitProblem,
+  DEFAULT_SUBJECT_ATTRIBUTES,
   EscEnvironmentRef,
   federatedCredentials,
-  FederatedCredentialSpec,
   formatEnvironmentRef,
+  MAX_FEDERATED_CREDENTIALS,
   oidcAudience,
   SUBJECT_ATTRIBUTES,
   SubjectAttribute,
@@ -74,6 +82,20 @@ export interface PlanContext {
   escEnvironmentsEnabled: boolean;
   /** The user running the template: recorded on the Entra application, and who the owner may be. */
   requester: Requester;
+  /** Object ids of principals that co-own every Entra application, besides the deployer. */
+  applicationOwners?: string[];
+  /** What the environment's stack (or its catalog entity) records, if it exists. */
+  recorded?: RecordedEnvironment;
+}
+
+/** What an earlier run left for this environment. */
+export interface RecordedEnvironment {
+  subjectMode?: SubjectMode;
+  subjectAttributes?: SubjectAttribute[];
+  /** The credentials the stack holds. */
+  credentials: RecordedCredential[];
+  /** Each role assignment's Azure name, by logical name, as the stack holds it. */
+  roleAssignmentNames: Record<string, string>;
 }
 
 export interface PlannedRoleAssignment {
@@ -84,10 +106,12 @@ export interface PlannedRoleAssignment {
   logicalName: string;
   /** Names earlier versions derived for the same assignment, kept as aliases. */
   formerLogicalNames: string[];
-}
-
-export interface PlannedCredential extends FederatedCredentialSpec {
-  logicalName: string;
+  /**
+   * Azure's name of the assignment (a GUID): the one the stack holds, or one
+   * derived from environment, role and scope, so that a run repeated after a
+   * crash finds the assignment it made instead of making a second.
+   */
+  roleAssignmentName: string;
 }
 
 export interface ProvisionPlan {
@@ -98,12 +122,25 @@ export interface ProvisionPlan {
   issuer: string;
   audience: string;
   subjectMode: SubjectMode;
+  /** Why this mode: asked for, kept from the last run, or the default for new environments. */
+  subjectModeSource: 'requested' | 'recorded' | 'default';
   subjectAttributes: SubjectAttribute[];
   credentials: PlannedCredential[];
+  /**
+   * Credentials the stack holds for subjects no longer trusted: kept until
+   * the environment's definition uses the new subjects, then removed.
+   */
+  retiringCredentials: PlannedCredential[];
   roleAssignments: PlannedRoleAssignment[];
   keyVault?: KeyVaultSecrets;
   createEscEnvironment: boolean;
-  application: { displayName: string; notes: string; tags: string[] };
+  application: {
+    displayName: string;
+    notes: string;
+    tags: string[];
+    /** Configured co-owners; the program adds the deploying principal. */
+    owners: string[];
+  };
   /** The owner's full entity reference: the one requested, or the requester. */
   owner: string;
 }
@@ -180,9 +217,21 @@ export function planProvisioning(
       )
     : [];
 
-  const subjectMode = request.subjectMode ?? 'environment';
+  const recorded = context.recorded;
+  const subjectMode =
+    request.subjectMode ?? recorded?.subjectMode ?? 'subjectAttributes';
+  let subjectModeSource: ProvisionPlan['subjectModeSource'] = 'default';
+  if (request.subjectMode) subjectModeSource = 'requested';
+  else if (recorded?.subjectMode) subjectModeSource = 'recorded';
   const subjectAttributes = checkSubjectAttributes(
-    request,
+    {
+      ...request,
+      subjectAttributes:
+        request.subjectAttributes ??
+        (subjectMode === recorded?.subjectMode
+          ? recorded.subjectAttributes
+          : undefined),
+    },
     subjectMode,
     report,
   );
@@ -224,7 +273,7 @@ export function planProvisioning(
     return { problems };
   }
 
-  const credentials = federatedCredentials({
+  const wanted = federatedCredentials({
     environment,
     issuer: context.issuer,
     subjectMode,
@@ -232,12 +281,39 @@ export function planProvisioning(
     rootEnvironments,
     includeIacSubject: request.includeIacSubject ?? false,
   });
-  const credentialProblem = credentialLimitProblem(credentials);
+  const field = subjectAttributes.includes('rootEnvironment.name')
+    ? 'rootEnvironments'
+    : 'subjectAttributes';
+  const credentialProblem = credentialLimitProblem(wanted);
   if (credentialProblem) {
-    const field = subjectAttributes.includes('rootEnvironment.name')
-      ? 'rootEnvironments'
-      : 'subjectAttributes';
     return { problems: [{ field, message: credentialProblem }] };
+  }
+  const credentials = nameCredentials(wanted, recorded?.credentials ?? []);
+  // Retired only when the login block's subject changes: until the
+  // environment's definition changes too, tokens carry the old subject.
+  const subjectChanges =
+    !!recorded?.subjectMode &&
+    (recorded.subjectMode !== subjectMode ||
+      (recorded.subjectAttributes ?? []).join() !== subjectAttributes.join());
+  const retiring = subjectChanges
+    ? retiringCredentials(credentials, recorded?.credentials ?? [])
+    : [];
+  if (credentials.length + retiring.length > MAX_FEDERATED_CREDENTIALS) {
+    return {
+      problems: [
+        {
+          field: 'subjectMode',
+          message: `would need ${
+            credentials.length + retiring.length
+          } federated identity credentials while the old subjects are still trusted, and Entra allows at most ${MAX_FEDERATED_CREDENTIALS} per application; change fewer subjects at once`,
+        },
+      ],
+    };
+  }
+  for (const assignment of roleAssignments) {
+    assignment.roleAssignmentName =
+      recorded?.roleAssignmentNames[assignment.logicalName] ??
+      roleAssignmentName(environmentRef, assignment);
   }
 
   return {
@@ -248,19 +324,21 @@ export function planProvisioning(
       issuer: context.issuer,
       audience: oidcAudience(environment),
       subjectMode,
+      subjectModeSource,
       subjectAttributes,
-      credentials: credentials.map(c => ({
-        ...c,
-        logicalName: `credential-${c.name}`,
-      })),
+      credentials,
+      retiringCredentials: retiring,
       roleAssignments,
       keyVault,
       createEscEnvironment,
-      application: describeApplication(
-        environmentRef,
-        owner!,
-        context.requester.userEntityRef,
-      ),
+      application: {
+        ...describeApplication(
+          environmentRef,
+          owner!,
+          context.requester.userEntityRef,
+        ),
+        owners: context.applicationOwners ?? [],
+      },
       owner: owner!,
     },
   };
@@ -323,6 +401,7 @@ function planRoleAssignments(
       // Earlier versions folded scopes with toLowerCase(), which differs
       // from ours for some letters outside ASCII.
       formerLogicalNames: formerName === logicalName ? [] : [formerName],
+      roleAssignmentName: '',
     });
   });
   return planned;
@@ -344,7 +423,7 @@ function checkSubjectAttributes(
     return [];
   }
   // The Pulumi CLI's own Azure setup lists the current environment's name.
-  const chosen = attributes ?? ['currentEnvironment.name'];
+  const chosen = attributes ?? DEFAULT_SUBJECT_ATTRIBUTES;
   if (chosen.length === 0) {
     report(
       'subjectAttributes',
@@ -421,6 +500,28 @@ function checkKeyVault(
 /** The Entra application's tag that names its owner: `backstage-owner:<ref>`. */
 export const OWNER_TAG_PREFIX = 'backstage-owner:';
 
+/** The Entra application's tag that names its environment, so a run can recognise its own. */
+export const ENVIRONMENT_TAG_PREFIX = 'pulumi-esc-environment:';
+
+/** Tags every application the portal creates carries. */
+export const PORTAL_APPLICATION_TAG = 'pulumi-esc-oidc';
+
+/** The namespace of the portal's name-based role assignment names (UUID v5). */
+const ROLE_ASSIGNMENT_NAMESPACE = '668d3b24-b728-49c2-93b2-6c4d4723a5f5';
+
+/** A name-based UUID of environment, role and scope: the same on every run. */
+export function roleAssignmentName(
+  environmentRef: string,
+  assignment: Pick<PlannedRoleAssignment, 'role' | 'scope'>,
+): string {
+  return uuidv5(
+    [environmentRef, assignment.role.id, armFoldCase(assignment.scope.id)].join(
+      '\n',
+    ),
+    ROLE_ASSIGNMENT_NAMESPACE,
+  );
+}
+
 /** Entra keeps up to 1024 characters of notes. */
 const NOTES_MAX_LENGTH = 1024;
 
@@ -437,6 +538,10 @@ function describeApplication(
   return {
     displayName: `Pulumi ESC ${environmentRef}`,
     notes: notes.slice(0, NOTES_MAX_LENGTH),
-    tags: ['pulumi-esc-oidc', `${OWNER_TAG_PREFIX}${owner}`],
+    tags: [
+      PORTAL_APPLICATION_TAG,
+      `${ENVIRONMENT_TAG_PREFIX}${environmentRef}`,
+      `${OWNER_TAG_PREFIX}${owner}`,
+    ],
   };
 }

@@ -17,6 +17,8 @@ describe('EscEnvironmentCard', () => {
       tenantId: '99999999-8888-7777-6666-555555555555',
       subscriptionId: '11111111-2222-3333-4444-555555555555',
       stackName: 'acme.payments.prod-0123456789ab',
+      subjectMode: 'subjectAttributes',
+      subjectAttributes: ['currentEnvironment.name'],
       environmentYaml: 'values:\n  azure:\n    login: {}\n',
       links: [],
     });

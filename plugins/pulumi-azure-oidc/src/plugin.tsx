@@ -51,6 +51,7 @@ export default createFrontendPlugin({
     formField('azure-key-vault-name', 'azureKeyVaultNameField'),
     formField('azure-key-vault-secret-name', 'azureKeyVaultSecretNameField'),
     formField('pulumi-portal-option', 'pulumiPortalOptionField'),
+    formField('pulumi-subject-mode', 'pulumiSubjectModeField'),
     escEnvironmentCard,
   ],
 });

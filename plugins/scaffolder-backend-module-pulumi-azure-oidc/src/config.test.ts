@@ -219,6 +219,14 @@ describe('readPulumiAzureOidcConfig', () => {
       "pulumiAzureOidc.guardrails.allowedOrganizations must include pulumiAzureOidc.pulumiCloud.organization ('acme'), which requests use when they name none",
     ],
     [
+      { azure: { applicationOwners: ['platform-team'] } },
+      "pulumiAzureOidc.azure.applicationOwners[0] must be the object id (a GUID) of a user or service principal, got 'platform-team'",
+    ],
+    [
+      { azure: { endpoints: { graph: 'graph.microsoft.us' } } },
+      "pulumiAzureOidc.azure.endpoints.graph must be a URL such as https://graph.microsoft.com, got 'graph.microsoft.us'",
+    ],
+    [
       { network: { timeoutSeconds: 0 } },
       'pulumiAzureOidc.network.timeoutSeconds must be a number of seconds above 0, got 0',
     ],
@@ -232,6 +240,24 @@ describe('readPulumiAzureOidcConfig', () => {
     ],
   ])('refuses %j', (config, message) => {
     expect(() => read(config)).toThrow(message);
+  });
+
+  it("reaches Azure's public cloud unless told otherwise, and keeps co-owners as lower-case ids", () => {
+    const azure = read({
+      azure: {
+        applicationOwners: ['0F0E0D0C-0000-4000-8000-000000000001'],
+        endpoints: { graph: 'https://graph.microsoft.us/' },
+      },
+    }).azure;
+    expect(azure.applicationOwners).toEqual([
+      '0f0e0d0c-0000-4000-8000-000000000001',
+    ]);
+    expect(azure.endpoints).toEqual({
+      login: 'https://login.microsoftonline.com',
+      graph: 'https://graph.microsoft.us',
+      resourceManager: 'https://management.azure.com',
+      managedIdentity: 'http://169.254.169.254',
+    });
   });
 
   it('gives calls a time limit and reads a few retries by default', () => {

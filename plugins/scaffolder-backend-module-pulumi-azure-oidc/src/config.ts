@@ -21,6 +21,22 @@ export type AzureCredentials =
   | { type: 'workloadIdentity'; clientId: string; tokenFilePath: string }
   | { type: 'managedIdentity'; clientId?: string };
 
+/** Microsoft Entra ID, Microsoft Graph and Azure Resource Manager. */
+export interface AzureEndpoints {
+  login: string;
+  graph: string;
+  resourceManager: string;
+  /** The instance metadata service that serves managed identity tokens. */
+  managedIdentity: string;
+}
+
+export const PUBLIC_CLOUD_ENDPOINTS: AzureEndpoints = {
+  login: 'https://login.microsoftonline.com',
+  graph: 'https://graph.microsoft.com',
+  resourceManager: 'https://management.azure.com',
+  managedIdentity: 'http://169.254.169.254',
+};
+
 /** The module's settings, read and checked once at start-up. */
 export interface PulumiAzureOidcSettings {
   pulumiCloud: {
@@ -35,6 +51,10 @@ export interface PulumiAzureOidcSettings {
     tenantId?: string;
     defaultSubscriptionId?: string;
     credentials: AzureCredentials;
+    /** Object ids that co-own every Entra application, besides the deployer. */
+    applicationOwners: string[];
+    /** Where the module calls Entra, Graph and ARM itself (recovery, verification). */
+    endpoints: AzureEndpoints;
   };
   guardrails: Guardrails;
   roles: RoleCatalogue;
@@ -49,6 +69,8 @@ export interface PulumiAzureOidcSettings {
     secretsProvider?: string;
     /** The Pulumi Cloud organization holding the stacks (Pulumi Cloud state only). */
     organization?: string;
+    /** The storage account of `azblob://` state, and its key when not signing in with Entra. */
+    azureStorage: { account?: string; key?: string };
   };
   cli: {
     /** A Pulumi CLI installation (the directory holding `bin/pulumi`). */
@@ -236,6 +258,8 @@ export function readPulumiAzureOidcConfig(
       tenantId: tenantId ?? credentialsTenant,
       defaultSubscriptionId,
       credentials,
+      applicationOwners: readApplicationOwners(config),
+      endpoints: readEndpoints(config),
     },
     guardrails,
     roles,
@@ -245,6 +269,10 @@ export function readPulumiAzureOidcConfig(
       passphrase,
       secretsProvider,
       organization: config?.getOptionalString('state.organization'),
+      azureStorage: {
+        account: config?.getOptionalString('state.azureStorage.account'),
+        key: config?.getOptionalString('state.azureStorage.key'),
+      },
     },
     cli: {
       root: config?.getOptionalString('cli.root'),
@@ -255,6 +283,35 @@ export function readPulumiAzureOidcConfig(
     dataDirectory,
     localCatalogDirectory: resolve(localCatalogDirectorySetting(rootConfig)),
   };
+}
+
+function readApplicationOwners(config: Config | undefined): string[] {
+  return (config?.getOptionalStringArray('azure.applicationOwners') ?? []).map(
+    (owner, index) => {
+      if (!isGuid(owner)) {
+        throw new Error(
+          `${KEY}.azure.applicationOwners[${index}] must be the object id (a GUID) of a user or service principal, got '${owner}'`,
+        );
+      }
+      return owner.toLowerCase();
+    },
+  );
+}
+
+function readEndpoints(config: Config | undefined): AzureEndpoints {
+  const endpoints = { ...PUBLIC_CLOUD_ENDPOINTS };
+  for (const name of Object.keys(endpoints) as Array<keyof AzureEndpoints>) {
+    const value = config?.getOptionalString(`azure.endpoints.${name}`);
+    if (value === undefined) continue;
+    try {
+      endpoints[name] = new URL(value).origin;
+    } catch {
+      throw new Error(
+        `${KEY}.azure.endpoints.${name} must be a URL such as ${PUBLIC_CLOUD_ENDPOINTS[name]}, got '${value}'`,
+      );
+    }
+  }
+  return endpoints;
 }
 
 function readNetwork(
@@ -359,6 +416,7 @@ export function configuredSecrets(settings: PulumiAzureOidcSettings): string[] {
   return [
     settings.pulumiCloud.accessToken,
     settings.state.passphrase,
+    settings.state.azureStorage.key,
     credentials.type === 'clientSecret' ? credentials.clientSecret : undefined,
   ].filter((secret): secret is string => !!secret);
 }

@@ -1,87 +1,27 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import {
+  pulumiCloudStandIn,
+  PulumiCloudStandIn,
+} from '@esc-azure-oidc/test-utils';
 import { PulumiCloudEscEnvironments } from './escEnvironments';
 import { HttpClient } from './http/httpClient';
 
-type Seen = {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-};
-
+const REF = 'acme/payments/prod.v2';
 const ENV = '/api/esc/environments/acme/payments/prod.v2';
 const CREATE = '/api/esc/environments/acme';
 
-/**
- * A stand-in for Pulumi Cloud's ESC API on localhost, holding one
- * environment as Pulumi's own ESC client expects it to: GET answers the
- * definition and its ETag, POST creates an empty one (409 if it exists),
- * PATCH replaces it when the request's ETag names the latest revision (409
- * otherwise). `fail` answers a request with a status instead.
- */
-function pulumiCloud(
+/** Pulumi Cloud holding acme/payments/prod.v2 with `initial`, or nothing, and failing `fail`. */
+async function pulumiCloud(
   initial?: string,
-  fail: Record<string, { status: number; body: string }> = {},
+  fail: PulumiCloudStandIn['fail'] = {},
 ) {
-  const state = { yaml: initial, revision: initial === undefined ? 0 : 1 };
-  const tag = () => `env-id/${state.revision}`;
-  const seen: Seen[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', chunk => (body += chunk));
-    request.on('end', () => {
-      seen.push({
-        method: request.method!,
-        url: request.url!,
-        headers: request.headers,
-        body,
-      });
-      const route = `${request.method} ${request.url}`;
-      const answer = (status: number, text = '', headers = {}) =>
-        response.writeHead(status, headers).end(text);
-      if (fail[route]) {
-        answer(fail[route].status, fail[route].body);
-      } else if (route === `GET ${ENV}`) {
-        if (state.yaml === undefined) answer(404, 'not found');
-        else answer(200, state.yaml, { ETag: tag() });
-      } else if (route === `POST ${CREATE}`) {
-        if (state.yaml !== undefined) answer(409, 'already exists');
-        else {
-          state.yaml = '';
-          state.revision = 1;
-          answer(200, '{}');
-        }
-      } else if (route === `PATCH ${ENV}`) {
-        if (state.yaml === undefined) answer(404, 'not found');
-        else if (request.headers.etag !== tag()) answer(409, 'conflict');
-        else {
-          state.yaml = body;
-          state.revision += 1;
-          answer(200, '{}');
-        }
-      } else {
-        answer(500, 'unexpected');
-      }
-    });
-  });
-  return new Promise<{
-    apiUrl: string;
-    seen: Seen[];
-    state: typeof state;
-    close: () => void;
-  }>(resolve =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        apiUrl: `http://127.0.0.1:${port}/`,
-        seen,
-        state,
-        close: () => server.close(),
-      });
-    }),
-  );
+  const cloud = await pulumiCloudStandIn();
+  if (initial !== undefined) {
+    cloud.environments.set(REF, { yaml: initial, revision: 1 });
+  }
+  Object.assign(cloud.fail, fail);
+  return cloud;
 }
+const held = (cloud: PulumiCloudStandIn) => cloud.environments.get(REF);
 
 const environment = {
   organization: 'acme',
@@ -92,7 +32,7 @@ const yaml = '# Managed by the portal\nvalues:\n  azure: {}\n';
 
 describe('PulumiCloudEscEnvironments', () => {
   const withCloud = async (
-    cloud: Awaited<ReturnType<typeof pulumiCloud>>,
+    cloud: PulumiCloudStandIn,
     check: (client: PulumiCloudEscEnvironments) => Promise<void>,
   ) => {
     try {
@@ -107,7 +47,7 @@ describe('PulumiCloudEscEnvironments', () => {
         }),
       );
     } finally {
-      cloud.close();
+      await cloud.close();
     }
   };
 
@@ -116,7 +56,7 @@ describe('PulumiCloudEscEnvironments', () => {
     await withCloud(cloud, async client => {
       await expect(client.read(environment)).resolves.toEqual({
         yaml: 'values: {}\n',
-        etag: 'env-id/1',
+        etag: `${REF}@1`,
       });
       expect(cloud.seen[0].headers.authorization).toBe('token pul-token');
       expect(cloud.seen[0].headers.accept).toBe('application/vnd.pulumi+8');
@@ -135,7 +75,7 @@ describe('PulumiCloudEscEnvironments', () => {
       await expect(client.write(environment, yaml, undefined)).resolves.toBe(
         'created',
       );
-      expect(cloud.state.yaml).toBe(yaml);
+      expect(held(cloud)?.yaml).toBe(yaml);
       expect(cloud.seen.map(r => `${r.method} ${r.url}`)).toEqual([
         `POST ${CREATE}`,
         `GET ${ENV}`,
@@ -147,8 +87,11 @@ describe('PulumiCloudEscEnvironments', () => {
         name: 'prod.v2',
       });
       expect(create.headers['content-type']).toBe('application/json');
-      expect(update.headers['content-type']).toBe('application/x-yaml');
-      expect(update.headers.etag).toBe('env-id/1');
+      // As pulumi/esc's Go client sends it: YAML under its default JSON type.
+      expect(update.headers['content-type']).toBe('application/json');
+      expect(update.headers.accept).toBe('application/vnd.pulumi+8');
+      expect(update.body).toBe(yaml);
+      expect(update.headers.etag).toBe(`${REF}@1`);
       for (const request of cloud.seen) {
         expect(request.headers.authorization).toBe('token pul-token');
       }
@@ -162,7 +105,7 @@ describe('PulumiCloudEscEnvironments', () => {
       await expect(client.write(environment, yaml, current)).resolves.toBe(
         'updated',
       );
-      expect(cloud.state).toEqual({ yaml, revision: 2 });
+      expect(held(cloud)).toEqual({ yaml, revision: 2 });
     });
   });
 
@@ -182,12 +125,12 @@ describe('PulumiCloudEscEnvironments', () => {
     await withCloud(cloud, async client => {
       const current = await client.read(environment);
       // Someone edits the environment in the console meanwhile.
-      cloud.state.yaml = '# Managed by the portal\nvalues: { mine: 1 }\n';
-      cloud.state.revision += 1;
+      held(cloud)!.yaml = '# Managed by the portal\nvalues: { mine: 1 }\n';
+      held(cloud)!.revision += 1;
       await expect(client.write(environment, yaml, current)).rejects.toThrow(
         'The ESC environment acme/payments/prod.v2 was changed in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.',
       );
-      expect(cloud.state.yaml).toBe(
+      expect(held(cloud)?.yaml).toBe(
         '# Managed by the portal\nvalues: { mine: 1 }\n',
       );
     });
@@ -197,12 +140,14 @@ describe('PulumiCloudEscEnvironments', () => {
     const cloud = await pulumiCloud();
     await withCloud(cloud, async client => {
       const current = await client.read(environment);
-      cloud.state.yaml = 'values: { theirs: 1 }\n';
-      cloud.state.revision = 1;
+      cloud.environments.set(REF, {
+        yaml: 'values: { theirs: 1 }\n',
+        revision: 1,
+      });
       await expect(client.write(environment, yaml, current)).rejects.toThrow(
         "The ESC environment acme/payments/prod.v2 was created in Pulumi Cloud while this run provisioned its identity, or exists where this portal's token cannot read it, so the portal did not write it.",
       );
-      expect(cloud.state.yaml).toBe('values: { theirs: 1 }\n');
+      expect(held(cloud)?.yaml).toBe('values: { theirs: 1 }\n');
     });
   });
 
@@ -221,23 +166,36 @@ describe('PulumiCloudEscEnvironments', () => {
   it.each([
     [
       `GET ${ENV}`,
-      { status: 403, body: 'forbidden' },
+      {
+        status: 403,
+        body: JSON.stringify({ code: 403, message: 'forbidden' }),
+      },
       (client: PulumiCloudEscEnvironments) => client.read(environment),
       'Pulumi Cloud (http://127.0.0.1:PORT) answered 403 while reading the ESC environment acme/payments/prod.v2: forbidden. Check pulumiAzureOidc.pulumiCloud.accessToken.',
     ],
     [
       `POST ${CREATE}`,
-      { status: 400, body: 'bad name' },
+      { status: 400, body: JSON.stringify({ code: 400, message: 'bad name' }) },
       (client: PulumiCloudEscEnvironments) =>
         client.write(environment, yaml, undefined),
       'Pulumi Cloud (http://127.0.0.1:PORT) answered 400 while creating the ESC environment acme/payments/prod.v2: bad name.',
     ],
     [
       `PATCH ${ENV}`,
-      { status: 400, body: 'invalid definition' },
+      {
+        status: 400,
+        body: JSON.stringify({
+          code: 400,
+          message: 'invalid environment definition',
+          diagnostics: [
+            { summary: 'unknown property "valuess"' },
+            { summary: 'expected a map' },
+          ],
+        }),
+      },
       (client: PulumiCloudEscEnvironments) =>
         client.write(environment, yaml, undefined),
-      'Pulumi Cloud (http://127.0.0.1:PORT) answered 400 while updating the ESC environment acme/payments/prod.v2: invalid definition.',
+      'Pulumi Cloud (http://127.0.0.1:PORT) answered 400 while updating the ESC environment acme/payments/prod.v2: invalid environment definition; unknown property "valuess"; expected a map.',
     ],
   ])(
     'says what Pulumi Cloud refused: %s',
@@ -251,4 +209,35 @@ describe('PulumiCloudEscEnvironments', () => {
       );
     },
   );
+
+  it('opens an environment and returns its values unwrapped, as `esc open` shows them', async () => {
+    const cloud = await pulumiCloud(yaml);
+    cloud.values.set(REF, {
+      azure: { login: { clientId: 'client', oidc: { token: 'eyJ…' } } },
+      environmentVariables: { ARM_USE_OIDC: 'true' },
+      list: [1, { two: 2 }],
+    });
+    await withCloud(cloud, async client => {
+      await expect(client.open(environment)).resolves.toEqual({
+        azure: { login: { clientId: 'client', oidc: { token: 'eyJ…' } } },
+        environmentVariables: { ARM_USE_OIDC: 'true' },
+        list: [1, { two: 2 }],
+      });
+      expect(cloud.seen.map(r => `${r.method} ${r.url.split('?')[0]}`)).toEqual(
+        [
+          `POST ${ENV}/open`,
+          expect.stringMatching(new RegExp(`^GET ${ENV}/open/[0-9a-f-]+$`)),
+        ],
+      );
+    });
+  });
+
+  it('deletes an environment, and says when it was already gone', async () => {
+    const cloud = await pulumiCloud(yaml);
+    await withCloud(cloud, async client => {
+      await expect(client.remove(environment)).resolves.toBe(true);
+      expect(held(cloud)).toBeUndefined();
+      await expect(client.remove(environment)).resolves.toBe(false);
+    });
+  });
 });

@@ -21,6 +21,9 @@ export interface EscEnvironmentDefinition {
   etag?: string;
 }
 
+/** An opened environment's values, as plain JSON (secrets included). */
+export type EscValues = Record<string, unknown>;
+
 export interface EscEnvironments {
   /** The environment's current definition; undefined when it does not exist. */
   read(
@@ -37,6 +40,16 @@ export interface EscEnvironments {
     current: EscEnvironmentDefinition | undefined,
     signal?: AbortSignal,
   ): Promise<EscEnvironmentChange>;
+  /** Opens the environment, as `esc open` does, and returns its values. */
+  open(
+    environment: EscEnvironmentRef,
+    signal?: AbortSignal,
+  ): Promise<EscValues>;
+  /** Deletes the environment; false when it did not exist. */
+  remove(
+    environment: EscEnvironmentRef,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
 }
 
 /** The environment changed in Pulumi Cloud between the read and the write. */
@@ -119,9 +132,13 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
       operation: 'updating',
       method: 'PATCH',
       path: environmentPath(environment),
+      // As Pulumi's own ESC client sends an update (pulumi/esc
+      // cmd/esc/cli/client/client.go, UpdateEnvironmentWithRevision and
+      // httpCall): the YAML as the body, its default JSON content type, the
+      // vnd.pulumi+8 media type, and the tag read in an `ETag` request
+      // header, which makes Pulumi Cloud refuse (409) a stale update.
       body: yaml,
-      contentType: 'application/x-yaml',
-      // Pulumi Cloud refuses the update (409) when this is not the latest.
+      contentType: 'application/json',
       etag: base.etag,
       accept: [409],
     });
@@ -134,17 +151,59 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
     return current ? 'updated' : 'created';
   }
 
+  /**
+   * `POST …/open` then `GET …/open/<id>`, as Pulumi's ESC client opens an
+   * environment (pulumi/esc cmd/esc/cli/client/client.go, OpenEnvironment
+   * and GetOpenEnvironment); every value comes wrapped as `{ value, secret,
+   * trace }` (pulumi/esc value.go), unwrapped here.
+   */
+  async open(
+    environment: EscEnvironmentRef,
+    signal?: AbortSignal,
+  ): Promise<EscValues> {
+    const opened = await this.request(environment, signal, {
+      operation: 'opening',
+      method: 'POST',
+      path: `${environmentPath(environment)}/open?duration=5m`,
+      // Opening again opens another session: nothing is lost by a retry.
+      idempotent: true,
+    });
+    const { id } = JSON.parse(opened.body);
+    const read = await this.request(environment, signal, {
+      operation: 'reading the values of',
+      method: 'GET',
+      path: `${environmentPath(environment)}/open/${encodeURIComponent(id)}`,
+    });
+    return unwrap({
+      value: JSON.parse(read.body).properties ?? {},
+    }) as EscValues;
+  }
+
+  async remove(
+    environment: EscEnvironmentRef,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const response = await this.request(environment, signal, {
+      operation: 'deleting',
+      method: 'DELETE',
+      path: environmentPath(environment),
+      accept: [404],
+    });
+    return response.status !== 404;
+  }
+
   private request(
     environment: EscEnvironmentRef,
     signal: AbortSignal | undefined,
     call: {
       operation: string;
-      method: 'GET' | 'POST' | 'PATCH';
+      method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
       path: string;
       body?: string;
       contentType?: string;
       etag?: string;
       accept?: number[];
+      idempotent?: boolean;
     },
   ) {
     return this.options.http.request({
@@ -158,11 +217,11 @@ export class PulumiCloudEscEnvironments implements EscEnvironments {
         Accept: 'application/vnd.pulumi+8',
         Authorization: `token ${this.options.accessToken}`,
         ...(call.contentType ? { 'Content-Type': call.contentType } : {}),
-        // The header Pulumi's own ESC client sends for optimistic updates.
         ...(call.etag ? { ETag: call.etag } : {}),
       },
       body: call.body,
       accept: call.accept,
+      idempotent: call.idempotent,
       urlSetting: 'pulumiAzureOidc.pulumiCloud.apiUrl',
       credentialSetting: 'pulumiAzureOidc.pulumiCloud.accessToken',
       signal,
@@ -178,4 +237,16 @@ function environmentPath(environment: EscEnvironmentRef): string {
   ]
     .map(encodeURIComponent)
     .join('/')}`;
+}
+
+/** An ESC value without its `{ value, secret, unknown, trace }` wrappers. */
+function unwrap(wrapped: unknown): unknown {
+  const value = (wrapped as { value?: unknown } | undefined)?.value;
+  if (Array.isArray(value)) return value.map(unwrap);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, unwrap(inner)]),
+    );
+  }
+  return value;
 }

@@ -7,6 +7,7 @@
 export {
   default,
   createPulumiAzureOidcModule,
+  type EngineContext,
   type PulumiAzureOidcModuleOptions,
 } from './module';
 export * from './actions';
@@ -21,7 +22,7 @@ export {
   type ProvisionOptions,
   type ProvisionOutcome,
 } from './engine/automationEngine';
-export type { StackState } from './engine/stackState';
+export { emptyStackState, type StackState } from './engine/stackState';
 export {
   PulumiCloudEscEnvironments,
   type EscEnvironmentChange,

@@ -1,25 +1,32 @@
 /**
  * The real thing, against a real Entra tenant, Azure subscription and Pulumi
- * Cloud organization. Opt-in: it creates and then destroys an application,
- * its service principal, credentials, a role assignment and an ESC
- * environment. See the package README for the variables it needs.
+ * Cloud organization (`yarn verify:live`). Opt-in: it creates, proves and
+ * then destroys applications, service principals, credentials, role
+ * assignments and ESC environments. See the package README for the
+ * variables it needs. The project's CI does not run it.
+ *
+ * `esc open` returns Pulumi's token whatever Entra would say of it, so each
+ * case decodes the token, compares its claims with the credentials, has
+ * Entra exchange it and asks ARM what the identity may do at each scope.
  */
 import { ConfigReader } from '@backstage/config';
 import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { EscEnvironmentRef } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { Document } from 'yaml';
 import { createPulumiAzureOidcProvisionAction } from './actions/provision';
+import { deployerReaders } from './azure/deployerReaders';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import { AutomationApiEngine } from './engine/automationEngine';
 import { PulumiCli } from './engine/pulumiCli';
-import { HttpClient } from './http/httpClient';
 import { PulumiCloudEscEnvironments } from './escEnvironments';
+import { HttpClient } from './http/httpClient';
 import { SecretRedactor } from './secrets';
+import { checkTrust, TrustCheck } from './trust/trustCheck';
 import { testStewardship } from './__testUtils__/stewardship';
 
 const REQUIRED = [
@@ -33,141 +40,266 @@ const REQUIRED = [
   'LIVE_RESOURCE_GROUP',
 ];
 const missing = REQUIRED.filter(name => !process.env[name]);
-const describeLive = missing.length === 0 ? describe : describe.skip;
 const title =
   missing.length === 0
     ? 'live: a real tenant and Pulumi Cloud'
     : `live: not run, because ${missing.join(', ')} ${
         missing.length === 1 ? 'is' : 'are'
-      } unset (opt-in; see the README)`;
+      } unset (opt-in: yarn verify:live; see the README)`;
+/** The Key Vault shape needs a vault, its resource id, and a secret in it. */
+const keyVault = process.env.LIVE_KEY_VAULT;
+const itWithKeyVault =
+  keyVault &&
+  process.env.LIVE_KEY_VAULT_SCOPE &&
+  process.env.LIVE_KEY_VAULT_SECRET
+    ? it
+    : it.skip;
 
 if (missing.length > 0) {
   // eslint-disable-next-line no-console
   console.warn(`Skipped: ${title}`);
 }
+const describeLive = missing.length === 0 ? describe : describe.skip;
 
-describeLive(title, () => {
+/** Everything the cases share, built only when they run. */
+function liveSetUp() {
   const env = process.env as Record<string, string>;
   const dir = createMockDirectory();
-  const stacks: Stack[] = [];
-  const environment = `run-${Date.now()}`;
+  const stacks = new Map<string, Stack>();
+  const escCreated: EscEnvironmentRef[] = [];
+  const run = `run-${Date.now()}`;
   const project = 'backstage-live-test';
 
-  const settings = () =>
-    readPulumiAzureOidcConfig(
-      new ConfigReader({
-        pulumiAzureOidc: {
-          dataDirectory: dir.path,
-          pulumiCloud: {
-            organization: env.LIVE_PULUMI_ORGANIZATION,
-            accessToken: env.PULUMI_ACCESS_TOKEN,
-          },
-          azure: {
-            tenantId: env.ARM_TENANT_ID,
-            defaultSubscriptionId: env.LIVE_SUBSCRIPTION_ID,
-            credentials: {
-              type: 'clientSecret',
-              clientId: env.ARM_CLIENT_ID,
-              clientSecret: env.ARM_CLIENT_SECRET,
-            },
-          },
-          guardrails: {
-            allowedSubscriptions: [{ id: env.LIVE_SUBSCRIPTION_ID }],
+  const settings = readPulumiAzureOidcConfig(
+    new ConfigReader({
+      pulumiAzureOidc: {
+        dataDirectory: dir.path,
+        pulumiCloud: {
+          organization: env.LIVE_PULUMI_ORGANIZATION,
+          accessToken: env.PULUMI_ACCESS_TOKEN,
+        },
+        azure: {
+          tenantId: env.ARM_TENANT_ID,
+          defaultSubscriptionId: env.LIVE_SUBSCRIPTION_ID,
+          credentials: {
+            type: 'clientSecret',
+            clientId: env.ARM_CLIENT_ID,
+            clientSecret: env.ARM_CLIENT_SECRET,
           },
         },
-      }),
-    );
-
-  const run = async () => {
-    const config = settings();
-    const redactor = new SecretRedactor(configuredSecrets(config));
-    const logger = mockServices.logger.mock();
-    const engine = new AutomationApiEngine({
-      settings: config,
-      redactor,
+        guardrails: {
+          allowedSubscriptions: [{ id: env.LIVE_SUBSCRIPTION_ID }],
+        },
+      },
+    }),
+  );
+  const redactor = new SecretRedactor(configuredSecrets(settings));
+  const http = new HttpClient(settings.network);
+  const esc = new PulumiCloudEscEnvironments({
+    apiUrl: settings.pulumiCloud.apiUrl,
+    accessToken: env.PULUMI_ACCESS_TOKEN,
+    http,
+  });
+  const logger = mockServices.logger.mock();
+  const engine = new AutomationApiEngine({
+    settings,
+    redactor,
+    logger,
+    cli: new PulumiCli({
+      autoInstall: false,
+      installRoot: `${dir.path}/cli`,
       logger,
-      cli: new PulumiCli({
-        autoInstall: false,
-        installRoot: `${dir.path}/cli`,
-        logger,
-      }),
-      createOrSelectStack: async (args, options) => {
-        const stack = await LocalWorkspace.createOrSelectStack(args, options);
-        stacks.push(stack);
-        return stack;
-      },
-    });
-    const action = createPulumiAzureOidcProvisionAction({
-      settings: config,
-      engine,
-      redactor,
-      stewardship: testStewardship(),
-      escEnvironments: new PulumiCloudEscEnvironments({
-        apiUrl: config.pulumiCloud.apiUrl,
-        accessToken: env.PULUMI_ACCESS_TOKEN,
-        http: new HttpClient(config.network),
-      }),
-    });
+    }),
+    recovery: deployerReaders({ azure: settings.azure, http }),
+    createOrSelectStack: async (args, options) => {
+      const stack = await LocalWorkspace.createOrSelectStack(args, options);
+      stacks.set(stack.name, stack);
+      return stack;
+    },
+  });
+  const action = createPulumiAzureOidcProvisionAction({
+    settings,
+    engine,
+    redactor,
+    stewardship: testStewardship(),
+    escEnvironments: esc,
+  });
+
+  async function provision(input: Record<string, unknown>) {
     const ctx = createMockActionContext<any>({
-      input: {
-        project,
-        environment,
-        roleAssignments: [{ role: 'Reader', scope: env.LIVE_RESOURCE_GROUP }],
-        createEscEnvironment: true,
-      },
+      input: { createEscEnvironment: true, ...input },
     });
     await action.handler(ctx);
-    return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
-  };
+    const outputs = Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+    escCreated.push({
+      organization: env.LIVE_PULUMI_ORGANIZATION,
+      project: String(input.project),
+      environment: String(input.environment),
+    });
+    return outputs;
+  }
+
+  /** Opens the environment and checks every link; Entra replicates new credentials within minutes. */
+  async function proveTrust(
+    opened: EscEnvironmentRef,
+    outputs: Record<string, any>,
+  ): Promise<TrustCheck[]> {
+    let checks: TrustCheck[] = [];
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const values: any = await esc.open(opened);
+      checks = await checkTrust({
+        token: values.azure.login.oidc.token,
+        issuer: settings.pulumiCloud.issuer,
+        credentials: outputs.subjects.map((subject: string) => ({
+          issuer: outputs.issuer,
+          audience: outputs.audience,
+          subject,
+        })),
+        clientId: outputs.clientId,
+        tenantId: outputs.tenantId,
+        scopes: [
+          `/subscriptions/${env.LIVE_SUBSCRIPTION_ID}/resourceGroups/${env.LIVE_RESOURCE_GROUP}`,
+        ],
+        endpoints: settings.azure.endpoints,
+        http,
+      });
+      if (checks.every(check => check.status === 'passed')) break;
+      await new Promise(resolve => setTimeout(resolve, 15_000));
+    }
+    return checks;
+  }
+
+  return { env, esc, stacks, escCreated, run, project, provision, proveTrust };
+}
+
+describeLive(title, () => {
+  let live: ReturnType<typeof liveSetUp>;
+  beforeAll(() => {
+    live = liveSetUp();
+  });
+  /** The links of a trust that did not pass; none when it works. */
+  const failing = (checks: TrustCheck[]) =>
+    checks.filter(check => check.status !== 'passed');
 
   afterAll(async () => {
-    const stack = stacks[stacks.length - 1];
-    if (!stack) return;
-    await stack.destroy({ color: 'never' });
-    await stack.workspace.removeStack(stack.name);
-    // The environment is written through the REST API, not by the stack.
-    await fetch(
-      `https://api.pulumi.com/api/esc/environments/${env.LIVE_PULUMI_ORGANIZATION}/${project}/${environment}`,
-      {
-        method: 'DELETE',
-        headers: { Authorization: `token ${env.PULUMI_ACCESS_TOKEN}` },
-      },
-    );
-  }, 600_000);
-
-  it('provisions, lets the environment log in, and changes nothing on a second run', async () => {
-    const first = await run();
-    expect(first.clientId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(first.changes.created).toBeGreaterThan(0);
-    expect(first.escEnvironmentChange).toBe('created');
-
-    // Entra replicates new credentials within minutes: retry opening.
-    const ref = `${env.LIVE_PULUMI_ORGANIZATION}/${project}/${environment}`;
-    let opened: { environmentVariables?: Record<string, string> } | undefined;
-    for (let attempt = 0; attempt < 12 && !opened; attempt++) {
-      try {
-        const { stdout } = await promisify(execFile)('pulumi', [
-          'env',
-          'open',
-          ref,
-          '--format',
-          'json',
-        ]);
-        opened = JSON.parse(stdout);
-      } catch {
-        await new Promise(resolve => setTimeout(resolve, 10_000));
-      }
+    // Everything, even after a failed assertion; one failure does not stop the rest.
+    const failures: string[] = [];
+    for (const environment of live.escCreated) {
+      await live.esc.remove(environment).catch(e => failures.push(String(e)));
     }
-    expect(opened?.environmentVariables?.ARM_CLIENT_ID).toBe(first.clientId);
+    for (const stack of live.stacks.values()) {
+      await stack
+        .destroy({ color: 'never' })
+        .then(() => stack.workspace.removeStack(stack.name))
+        .catch(e => failures.push(String(e)));
+    }
+    if (failures.length > 0) {
+      throw new Error(`Clean-up left things behind:\n${failures.join('\n')}`);
+    }
+  }, 900_000);
 
-    const second = await run();
+  const roles = () => [
+    { role: 'Reader', scope: process.env.LIVE_RESOURCE_GROUP },
+  ];
+  let direct: Record<string, any>;
+
+  it('proves the trust of an environment opened directly, and a second run changes nothing', async () => {
+    direct = await live.provision({
+      project: live.project,
+      environment: live.run,
+      roleAssignments: roles(),
+    });
+    expect(direct.subjectMode).toBe('subjectAttributes');
+    expect(
+      failing(
+        await live.proveTrust(
+          {
+            organization: live.env.LIVE_PULUMI_ORGANIZATION,
+            project: live.project,
+            environment: live.run,
+          },
+          direct,
+        ),
+      ),
+    ).toEqual([]);
+    const second = await live.provision({
+      project: live.project,
+      environment: live.run,
+      roleAssignments: roles(),
+    });
     expect(second.changes).toMatchObject({
       created: 0,
       updated: 0,
       deleted: 0,
       replaced: 0,
     });
-    // Pulumi Cloud kept the definition as written, header included.
     expect(second.escEnvironmentChange).toBe('unchanged');
-  }, 900_000);
+  }, 1_200_000);
+
+  it('proves the trust when another environment imports it', async () => {
+    const importer = {
+      organization: live.env.LIVE_PULUMI_ORGANIZATION,
+      project: live.project,
+      environment: `${live.run}-importer`,
+    };
+    await live.esc.write(
+      importer,
+      new Document({ imports: [`${live.project}/${live.run}`] }).toString(),
+      undefined,
+    );
+    live.escCreated.push(importer);
+    expect(failing(await live.proveTrust(importer, direct))).toEqual([]);
+  }, 1_200_000);
+
+  it('proves the trust in the legacy default project', async () => {
+    const legacy = await live.provision({
+      project: 'default',
+      environment: `${live.run}-legacy`,
+      roleAssignments: roles(),
+    });
+    expect(legacy.audience).toBe(live.env.LIVE_PULUMI_ORGANIZATION);
+    expect(
+      failing(
+        await live.proveTrust(
+          {
+            organization: live.env.LIVE_PULUMI_ORGANIZATION,
+            project: 'default',
+            environment: `${live.run}-legacy`,
+          },
+          legacy,
+        ),
+      ),
+    ).toEqual([]);
+  }, 1_200_000);
+
+  // With an azure-secrets block ESC itself exchanges the token while it
+  // opens, so a broken trust fails the open instead of a later login.
+  async function opensWithKeyVault() {
+    const withVault = await live.provision({
+      project: live.project,
+      environment: `${live.run}-vault`,
+      roleAssignments: [
+        ...roles(),
+        {
+          role: 'Key Vault Secrets User',
+          scope: live.env.LIVE_KEY_VAULT_SCOPE,
+        },
+      ],
+      keyVault: { name: keyVault, secrets: [live.env.LIVE_KEY_VAULT_SECRET] },
+    });
+    const values: any = await live.esc.open({
+      organization: live.env.LIVE_PULUMI_ORGANIZATION,
+      project: live.project,
+      environment: `${live.run}-vault`,
+    });
+    expect(values.azure.secrets[live.env.LIVE_KEY_VAULT_SECRET]).toEqual(
+      expect.any(String),
+    );
+    expect(withVault.clientId).toBe(values.azure.login.clientId);
+  }
+  itWithKeyVault(
+    'opens an environment whose Key Vault block ESC exchanges the token for (needs LIVE_KEY_VAULT, LIVE_KEY_VAULT_SCOPE, LIVE_KEY_VAULT_SECRET)',
+    opensWithKeyVault,
+    1_200_000,
+  );
 });

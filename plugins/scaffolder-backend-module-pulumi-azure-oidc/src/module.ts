@@ -17,22 +17,27 @@ import {
   ProvisioningEngine,
 } from './engine/automationEngine';
 import { PulumiCli } from './engine/pulumiCli';
+import { deployerReaders } from './azure/deployerReaders';
 import { PulumiCloudEscEnvironments } from './escEnvironments';
 import { HttpClient } from './http/httpClient';
 import { createOptionsRouter } from './router';
 import { SecretRedactor } from './secrets';
 import { Stewardship } from './stewardship';
 
+/** What an engine may use: the settings, the redactor, a logger, the HTTP client. */
+export interface EngineContext {
+  settings: PulumiAzureOidcSettings;
+  redactor: SecretRedactor;
+  logger: LoggerService;
+  http: HttpClient;
+}
+
 export interface PulumiAzureOidcModuleOptions {
   /**
    * The engine that runs `pulumi up`. Default: the Pulumi Automation API on
    * the backend's host, with the CLI found or installed as configured.
    */
-  createEngine?(context: {
-    settings: PulumiAzureOidcSettings;
-    redactor: SecretRedactor;
-    logger: LoggerService;
-  }): ProvisioningEngine;
+  createEngine?(context: EngineContext): ProvisioningEngine;
 }
 
 /** The scaffolder module, with its engine chosen by the caller. */
@@ -64,16 +69,17 @@ export function createPulumiAzureOidcModule(
         }) {
           const settings = readPulumiAzureOidcConfig(config);
           const redactor = new SecretRedactor(configuredSecrets(settings));
-          const engine = (options.createEngine ?? engineOnThisHost)({
-            settings,
-            redactor,
-            logger,
-          });
-          const { apiUrl, accessToken } = settings.pulumiCloud;
           const http = new HttpClient({
             ...settings.network,
             redact: text => redactor.redact(text),
           });
+          const engine = (options.createEngine ?? engineOnThisHost)({
+            settings,
+            redactor,
+            logger,
+            http,
+          });
+          const { apiUrl, accessToken } = settings.pulumiCloud;
           const escEnvironments = accessToken
             ? new PulumiCloudEscEnvironments({ apiUrl, accessToken, http })
             : undefined;
@@ -100,18 +106,19 @@ export function createPulumiAzureOidcModule(
   });
 }
 
-function engineOnThisHost(context: {
-  settings: PulumiAzureOidcSettings;
-  redactor: SecretRedactor;
-  logger: LoggerService;
-}): ProvisioningEngine {
-  const { settings, logger } = context;
+function engineOnThisHost(context: EngineContext): ProvisioningEngine {
+  const { settings, logger, redactor, http } = context;
   return new AutomationApiEngine({
     ...context,
     cli: new PulumiCli({
       ...settings.cli,
       installRoot: join(settings.dataDirectory, 'pulumi-cli'),
       logger,
+    }),
+    recovery: deployerReaders({
+      azure: settings.azure,
+      http,
+      onToken: token => redactor.add(token),
     }),
   });
 }

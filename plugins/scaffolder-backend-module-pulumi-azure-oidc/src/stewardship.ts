@@ -15,7 +15,10 @@ import {
   formatEnvironmentRef,
   identifyRequester,
   OwnershipRecord,
+  recordedSubject,
   Requester,
+  SubjectAttribute,
+  SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { readFile } from 'node:fs/promises';
@@ -52,10 +55,15 @@ export class Stewardship {
   /**
    * The catalog's record of an environment's entity, whoever may see it:
    * read with the module's own credentials so that permissions cannot hide it.
+   * It also says how the environment's tokens name it.
    */
-  async catalogRecord(
-    entityName: string,
-  ): Promise<OwnershipRecord | undefined> {
+  async catalogRecord(entityName: string): Promise<
+    | (OwnershipRecord & {
+        subjectMode?: SubjectMode;
+        subjectAttributes?: SubjectAttribute[];
+      })
+    | undefined
+  > {
     const entityRef = `resource:default/${entityName}`;
     const entity = await this.options.catalog.getEntityByRef(entityRef, {
       credentials: await this.options.auth.getOwnServiceCredentials(),
@@ -65,6 +73,7 @@ export class Stewardship {
       where: `the catalog entity ${entityRef}`,
       owner: text(entity.spec?.owner),
       environmentRef: environmentRefOf(entity.metadata.annotations),
+      ...recordedSubject(entity.metadata.annotations),
     };
   }
 

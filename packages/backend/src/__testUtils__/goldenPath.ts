@@ -9,6 +9,7 @@ import {
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import scaffolderPulumiAzureOidc, {
   createPulumiAzureOidcModule,
+  emptyStackState,
   ProvisioningEngine,
   StackState,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
@@ -38,15 +39,21 @@ export const stackStates = new Map<string, StackState>();
 
 /** What a successful `pulumi up` would report for a plan. */
 const engine: ProvisioningEngine = {
-  stackName: plan =>
-    `${plan.environment.organization}.${plan.environment.project}.${plan.environment.environment}`,
+  stackName: environment =>
+    `${environment.organization}.${environment.project}.${environment.environment}`,
+  recorded: async environment =>
+    stackStates.get(engine.stackName(environment)) ?? emptyStackState(),
   provision: async (plan, { authorize }) => {
-    const stackName = engine.stackName(plan);
-    authorize(stackStates.get(stackName) ?? { resources: 0 });
+    const stackName = engine.stackName(plan.environment);
+    authorize(stackStates.get(stackName) ?? emptyStackState());
     stackStates.set(stackName, {
+      ...emptyStackState(),
       resources: 4,
       owner: plan.owner,
       environmentRef: plan.environmentRef,
+      subjectMode: plan.subjectMode,
+      subjectAttributes: plan.subjectAttributes,
+      credentials: plan.credentials,
     });
     return standInOutcome(plan, stackName);
   },
@@ -67,6 +74,8 @@ function standInOutcome(
       issuer: plan.issuer,
       audience: plan.audience,
       subjects: plan.credentials.map(c => c.subject),
+      subjectMode: plan.subjectMode,
+      subjectAttributes: plan.subjectAttributes,
       federatedCredentialIds: [],
       roleAssignmentIds: [],
       environmentRef: plan.environmentRef,
@@ -74,6 +83,10 @@ function standInOutcome(
         clientId: CLIENT_ID,
         tenantId: TENANT,
         subscriptionId: plan.subscriptionId,
+        subjectAttributes:
+          plan.subjectMode === 'subjectAttributes'
+            ? plan.subjectAttributes
+            : undefined,
         keyVault: plan.keyVault,
       }),
       owner: plan.owner,
@@ -106,7 +119,6 @@ export const answers = {
     { role: 'Reader', scope: 'subscription' },
     { role: 'Contributor', scope: 'rg-payments' },
   ],
-  subjectMode: 'environment',
   includeIacSubject: false,
   createEscEnvironment: false,
   catalogDestination: 'local',

@@ -10,6 +10,7 @@ import {
   RoleAssignmentRow,
   RuleTextField,
 } from './components';
+import { SubjectModeField } from './SubjectModeField';
 import {
   organizationProblem,
   portalOptionRule,
@@ -115,4 +116,9 @@ export const pulumiPortalOptionField = createFormField({
       report(validation, rule(await options(apiHolder), formData));
     }
   },
+});
+
+export const pulumiSubjectModeField = createFormField({
+  name: 'PulumiSubjectMode',
+  component: SubjectModeField,
 });

@@ -47,3 +47,13 @@ export function testPlan(
   }
   return result.plan;
 }
+
+/** The credential of the plain subject, as an earlier run left it in the stack. */
+export const RECORDED_ENVIRONMENT_CREDENTIAL = {
+  logicalName: 'credential-pulumi-esc-environment',
+  name: 'pulumi-esc-environment',
+  issuer: 'https://api.pulumi.com/oidc',
+  audience: 'azure:acme',
+  subject: 'pulumi:environments:org:acme:env:payments/prod',
+  description: 'Pulumi ESC environment acme/payments/prod',
+};

@@ -30,6 +30,7 @@ describe('the examples of pulumi:azureOidc:provision', () => {
   );
   const engine: ProvisioningEngine = {
     stackName: () => 'stack',
+    recorded: () => Promise.reject(new Error('examples are dry-run only')),
     provision: () => Promise.reject(new Error('examples are dry-run only')),
   };
   const action = createPulumiAzureOidcProvisionAction({
@@ -38,6 +39,8 @@ describe('the examples of pulumi:azureOidc:provision', () => {
     escEnvironments: {
       read: () => Promise.reject(new Error('examples are dry-run only')),
       write: () => Promise.reject(new Error('examples are dry-run only')),
+      open: () => Promise.reject(new Error('examples are dry-run only')),
+      remove: () => Promise.reject(new Error('examples are dry-run only')),
     },
     stewardship: testStewardship(),
     redactor: new SecretRedactor(),

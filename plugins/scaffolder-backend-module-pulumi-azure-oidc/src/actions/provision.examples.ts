@@ -50,7 +50,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'The subjectAttributes form, trusted when opened directly or through apps/web; owned by the user running the task.',
+      'Subjects that also name the root environment, trusted when opened directly or through apps/web; owned by the user running the task.',
     example: step({
       project: 'shared',
       environment: 'azure-login',
@@ -62,11 +62,12 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Also trusted by Pulumi IaC stacks that import the environment, where the platform allows it (guardrails.allowIacSubject).',
+      'The plain environment subject, which only the environment opened directly presents, plus the <yaml> subject of every Pulumi IaC stack of the organization, where the platform allows it (guardrails.allowIacSubject). The default subject mode serves stacks without it.',
     example: step({
       project: 'payments',
       environment: 'deploy',
       roleAssignments: [{ role: 'Contributor', scope: 'rg-payments' }],
+      subjectMode: 'environment',
       includeIacSubject: true,
       owner: 'group:default/payments-team',
     }),

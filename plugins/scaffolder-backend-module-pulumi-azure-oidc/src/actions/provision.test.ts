@@ -5,7 +5,6 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import { LoggerService } from '@backstage/backend-plugin-api';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   CommandError,
@@ -23,36 +22,15 @@ import {
   ProvisionOutcome,
   StackLockedError,
 } from '../engine/automationEngine';
-import { StackState } from '../engine/stackState';
+import { emptyStackState, StackState } from '../engine/stackState';
 import { PulumiCli } from '../engine/pulumiCli';
 import { EscEnvironments } from '../escEnvironments';
 import { SecretRedactor } from '../secrets';
 import { diagnostic, resourceStep } from '../__testUtils__/events';
+import { recordingLogger } from '../__testUtils__/logger';
 import { SUBSCRIPTION, TENANT } from '../__testUtils__/plans';
 import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
 import { createPulumiAzureOidcProvisionAction } from './provision';
-
-/** Everything written to a task log, as text. */
-function recordingLogger(
-  lines: string[] = [],
-): LoggerService & { lines: string[] } {
-  const record =
-    (level: string) =>
-    (message: string, meta?: unknown): void => {
-      lines.push(
-        `${level} ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`,
-      );
-    };
-  const logger = {
-    lines,
-    error: record('error'),
-    warn: record('warn'),
-    info: record('info'),
-    debug: record('debug'),
-    child: () => logger,
-  };
-  return logger;
-}
 
 const baseConfig = {
   pulumiCloud: { organization: 'acme', accessToken: 'pul-canary-token-0001' },
@@ -99,7 +77,11 @@ const outcome: ProvisionOutcome = {
     servicePrincipalObjectId: 'sp-object',
     issuer: 'https://api.pulumi.com/oidc',
     audience: 'azure:acme',
-    subjects: ['pulumi:environments:org:acme:env:payments/prod'],
+    subjects: [
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
+    ],
+    subjectMode: 'subjectAttributes',
+    subjectAttributes: ['currentEnvironment.name'],
     federatedCredentialIds: ['fic-1'],
     roleAssignmentIds: ['ra-1', 'ra-2'],
     environmentRef: 'acme/payments/prod',
@@ -110,9 +92,13 @@ const outcome: ProvisionOutcome = {
 };
 
 /** The state of a stack nothing was deployed to yet. */
-const NEW_STACK: StackState = { resources: 0 };
+const NEW_STACK: StackState = emptyStackState();
 /** A stack an earlier run for `owner` deployed. */
-const stackOf = (owner?: string, environmentRef = 'acme/payments/prod') => ({
+const stackOf = (
+  owner?: string,
+  environmentRef = 'acme/payments/prod',
+): StackState => ({
+  ...emptyStackState(),
   resources: 4,
   owner,
   environmentRef,
@@ -152,11 +138,14 @@ describe('pulumi:azureOidc:provision', () => {
   beforeEach(() => {
     engine = {
       stackName: jest.fn().mockReturnValue('acme.payments.prod-0123456789ab'),
+      recorded: jest.fn().mockResolvedValue(emptyStackState()),
       provision: jest.fn(fakeEngine()),
     };
     escEnvironments = {
       read: jest.fn().mockResolvedValue(undefined),
       write: jest.fn().mockResolvedValue('created'),
+      open: jest.fn(),
+      remove: jest.fn(),
     };
     logger = recordingLogger();
   });
@@ -235,6 +224,7 @@ describe('pulumi:azureOidc:provision', () => {
       ],
     });
     expect(logger.lines).toEqual([
+      'info Subject mode subjectAttributes (currentEnvironment.name): tokens name the environment holding the login, whoever opens it (the default for new environments)',
       'info Provisioning the Azure identity of the ESC environment acme/payments/prod',
       'info The Azure identity of acme/payments/prod is ready: client id c1d2e3f4-0000-0000-0000-000000000001 (6 created, 0 updated, 0 replaced, 0 deleted, 0 unchanged)',
     ]);
@@ -531,7 +521,9 @@ describe('pulumi:azureOidc:provision', () => {
         expect.objectContaining({
           type: 'azuread:index/servicePrincipal:ServicePrincipal',
         }),
-        expect.objectContaining({ name: 'credential-pulumi-esc-environment' }),
+        expect.objectContaining({
+          name: 'credential-pulumi-esc-current-environment',
+        }),
         expect.objectContaining({
           type: 'azure-native:authorization:RoleAssignment',
         }),
@@ -562,19 +554,20 @@ describe('pulumi:azureOidc:provision', () => {
       tenantId: TENANT,
       subscriptionId: SUBSCRIPTION,
       oidc: true,
+      subjectAttributes: ['currentEnvironment.name'],
     });
     expect(logger.lines).toEqual(
       expect.arrayContaining([
         "info would create: Entra application 'Pulumi ESC acme/payments/prod'",
         'info would create: its service principal',
-        "info would create: federated credential 'pulumi-esc-environment' for pulumi:environments:org:acme:env:payments/prod",
+        "info would create: federated credential 'pulumi-esc-current-environment' for pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod",
         `info would create: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}`,
         `info would create: role assignment 'Contributor' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
         'info would create or update: ESC environment acme/payments/prod in Pulumi Cloud',
       ]),
     );
-    expect(logger.lines).toHaveLength(7);
-    expect(logger.lines[6]).toBe(
+    expect(logger.lines).toHaveLength(8);
+    expect(logger.lines[7]).toBe(
       'info Dry run: 5 resources would be created for acme/payments/prod',
     );
   });
@@ -701,6 +694,7 @@ describe('secrets', () => {
     const everySecret = CANARIES.join(' ');
     const stack: EngineStack = {
       setAllConfig: async () => undefined,
+      refresh: async () => undefined,
       exportStack: async () => ({ version: 3, deployment: {} }),
       up: async options => {
         // Providers and the CLI repeating a secret, as a misconfigured one might.

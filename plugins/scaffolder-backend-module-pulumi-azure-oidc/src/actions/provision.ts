@@ -2,6 +2,8 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   checkRecord,
   describeProblems,
+  PlanContext,
+  PlanResult,
   escEnvironmentEntityName,
   formatEnvironmentRef,
   portalMayOverwrite,
@@ -119,9 +121,11 @@ export function createPulumiAzureOidcProvisionAction(
             .describe('Roles for the environment’s identity'),
         subjectMode: z =>
           z
-            .enum(['environment', 'subjectAttributes'])
-            .default('environment')
-            .describe('How tokens name the environment'),
+            .enum(['subjectAttributes', 'environment'])
+            .optional()
+            .describe(
+              "How tokens name the environment. 'subjectAttributes' (the default for new environments) names the environment holding the login, whoever opens it; 'environment' names the one opened, which environments importing this one and Pulumi stacks cannot use. Unset: the mode the environment's last run recorded",
+            ),
         subjectAttributes: z =>
           z
             .array(z.enum(SUBJECT_ATTRIBUTES))
@@ -178,6 +182,14 @@ export function createPulumiAzureOidcProvisionAction(
         issuer: z => z.string(),
         audience: z => z.string(),
         subjects: z => z.array(z.string()),
+        subjectMode: z =>
+          z
+            .enum(['subjectAttributes', 'environment'])
+            .describe('How tokens name the environment'),
+        subjectAttributes: z =>
+          z
+            .array(z.enum(SUBJECT_ATTRIBUTES))
+            .describe("The login block's subjectAttributes"),
         environmentRef: z =>
           z.string().describe('organization/project/environment'),
         environmentYaml: z => z.string(),
@@ -221,7 +233,7 @@ export function createPulumiAzureOidcProvisionAction(
           environment: ctx.input.environment,
         });
         const requester = await stewardship.requester(ctx);
-        const result = planProvisioning(ctx.input, {
+        const context: PlanContext = {
           defaultOrganization: settings.pulumiCloud.organization,
           defaultSubscriptionId: settings.azure.defaultSubscriptionId,
           issuer: settings.pulumiCloud.issuer,
@@ -229,34 +241,56 @@ export function createPulumiAzureOidcProvisionAction(
           roles: settings.roles,
           escEnvironmentsEnabled: !!escEnvironments,
           requester,
-        });
-        if (!result.plan) {
+          applicationOwners: settings.azure.applicationOwners,
+        };
+        const refuseProblems = (result: PlanResult): ProvisionPlan => {
+          if (result.plan) return result.plan;
           throw new InputError(
             `Cannot provision ${requested}:\n${describeProblems(
               result.problems,
             )}`,
           );
-        }
-        const plan = result.plan;
+        };
+        const request = refuseProblems(planProvisioning(ctx.input, context));
         // What the catalog and the local catalog directory record, before any
         // cloud is asked; the stack's own record follows, before it changes.
-        const entityName = escEnvironmentEntityName(plan.environment);
+        const entityName = escEnvironmentEntityName(request.environment);
+        const catalog = await stewardship.catalogRecord(entityName);
+        refuseUnlessSteward(request, requester, catalog);
         refuseUnlessSteward(
-          plan,
-          requester,
-          await stewardship.catalogRecord(entityName),
-        );
-        refuseUnlessSteward(
-          plan,
+          request,
           requester,
           await stewardship.localRecord(entityName),
         );
+        // The environment's last run, as its stack (or, in dry runs and
+        // when the stack has none, its catalog entity) records it.
+        const stack = ctx.isDryRun
+          ? undefined
+          : await engine
+              .recorded(request.environment, { signal: ctx.signal })
+              .catch(error => {
+                throw explainFailure(error, request, [], redactor);
+              });
+        const plan = refuseProblems(
+          planProvisioning(ctx.input, {
+            ...context,
+            recorded: {
+              credentials: stack?.credentials ?? [],
+              roleAssignmentNames: stack?.roleAssignmentNames ?? {},
+              subjectMode: stack?.subjectMode ?? catalog?.subjectMode,
+              subjectAttributes: stack?.subjectMode
+                ? stack.subjectAttributes
+                : catalog?.subjectAttributes,
+            },
+          }),
+        );
+        ctx.logger.info(describeSubject(plan));
         const pulumiCloudUrl = `${settings.pulumiCloud.consoleUrl}/${plan.environment.organization}/esc/${plan.environment.project}/${plan.environment.environment}`;
 
         let outcome: ActionOutcome;
         let plannedResources: Array<{ type: string; name: string }> | undefined;
         if (ctx.isDryRun) {
-          const stackName = engine.stackName(plan);
+          const stackName = engine.stackName(plan.environment);
           const { resources, outputs } = await dryRunProgram(plan, {
             projectName: PULUMI_PROJECT,
             stackName: stackNameFor(plan.environment),
@@ -347,10 +381,43 @@ export function createPulumiAzureOidcProvisionAction(
       warn: line => ctx.logger.warn(line),
       redact: text => redactor.redact(text),
     });
-    const stackName = engine.stackName(plan);
+    const stackName = engine.stackName(plan.environment);
     ctx.logger.info(
       `Provisioning the Azure identity of the ESC environment ${plan.environmentRef}`,
     );
+    const apply = async (planned: ProvisionPlan) => {
+      let authorized = false;
+      const provisioned = await engine
+        .provision(planned, {
+          onEvent: event => progress.handle(event),
+          onNotice: message => ctx.logger.info(message),
+          signal: ctx.signal,
+          authorize: state => {
+            const held = state.resources > 0 || state.owner;
+            refuseUnlessSteward(
+              plan,
+              requester,
+              held
+                ? {
+                    where: `its Pulumi stack ${stackName}`,
+                    owner: state.owner,
+                    environmentRef: state.environmentRef,
+                  }
+                : undefined,
+            );
+            authorized = true;
+          },
+        })
+        .catch(error => {
+          throw explainFailure(error, plan, progress.errors(), redactor);
+        });
+      if (!authorized) {
+        throw new Error(
+          `The provisioning engine did not check who owns the stack ${stackName}; it must call authorize before it updates`,
+        );
+      }
+      return provisioned;
+    };
     // A retried task reuses a finished run's result instead of running again.
     const key = `${PROVISION_ACTION_ID}:${createHash('sha256')
       .update(JSON.stringify(plan))
@@ -362,42 +429,27 @@ export function createPulumiAzureOidcProvisionAction(
         const current = plan.createEscEnvironment
           ? await readEscEnvironment(plan, ctx.signal)
           : undefined;
-        let provisioned: ProvisionOutcome;
-        let authorized = false;
-        try {
-          provisioned = await engine.provision(plan, {
-            onEvent: event => progress.handle(event),
-            signal: ctx.signal,
-            authorize: state => {
-              const held = state.resources > 0 || state.owner;
-              refuseUnlessSteward(
-                plan,
-                requester,
-                held
-                  ? {
-                      where: `its Pulumi stack ${stackName}`,
-                      owner: state.owner,
-                      environmentRef: state.environmentRef,
-                    }
-                  : undefined,
-              );
-              authorized = true;
-            },
-          });
-        } catch (error) {
-          throw explainFailure(
-            error as Error,
-            plan,
-            progress.errors(),
-            redactor,
+        const retiring = plan.retiringCredentials;
+        if (retiring.length > 0) {
+          // Never a moment when neither subject is trusted: the new
+          // credentials first, then the definition, then the old ones go.
+          ctx.logger.info(
+            `The subject changes: trusting the new subject alongside the old one (${retiring
+              .map(c => c.name)
+              .join(', ')}) until the environment's definition uses it`,
           );
         }
-        if (!authorized) {
-          throw new Error(
-            `The provisioning engine did not check who owns the stack ${stackName}; it must call authorize before it updates`,
-          );
-        }
+        const provisioned = await apply({
+          ...plan,
+          credentials: [...plan.credentials, ...retiring],
+          retiringCredentials: [],
+        });
         if (!plan.createEscEnvironment) {
+          if (retiring.length > 0) {
+            ctx.logger.warn(
+              `Update the ESC environment ${plan.environmentRef} with the YAML this run returns: until then its tokens carry the old subject, which stays trusted; the next run of this template removes it.`,
+            );
+          }
           return provisioned;
         }
         // Once the trust exists, so that the first revision can log in.
@@ -412,7 +464,8 @@ export function createPulumiAzureOidcProvisionAction(
             throw explainFailure(error, plan, [], redactor);
           });
         ctx.logger.info(`${change}: ${escEnvironmentLabel(plan)}`);
-        return { ...provisioned, escEnvironmentChange: change };
+        const final = retiring.length > 0 ? await apply(plan) : provisioned;
+        return { ...final, escEnvironmentChange: change };
       },
     });
     ctx.logger.info(
@@ -441,6 +494,22 @@ export function createPulumiAzureOidcProvisionAction(
     }
     return current;
   }
+}
+
+/** The subject mode in one line, and why it is the one. */
+function describeSubject(plan: ProvisionPlan): string {
+  const mode =
+    plan.subjectMode === 'subjectAttributes'
+      ? `subjectAttributes (${plan.subjectAttributes.join(
+          ', ',
+        )}): tokens name the environment holding the login, whoever opens it`
+      : 'environment: tokens name the environment that was opened, so environments importing this one and Pulumi stacks cannot log in with it';
+  const why = {
+    requested: 'as requested',
+    recorded: "kept from the environment's last run",
+    default: 'the default for new environments',
+  }[plan.subjectModeSource];
+  return `Subject mode ${mode} (${why})`;
 }
 
 /** Refuses to change an environment someone else owns, before anything changes. */

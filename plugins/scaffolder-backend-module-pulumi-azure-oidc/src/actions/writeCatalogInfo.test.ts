@@ -11,6 +11,8 @@ const provision = {
   tenantId: 'tenant',
   subscriptionId: 'subscription',
   stackName: 'acme.payments.prod-0123456789ab',
+  subjectMode: 'subjectAttributes',
+  subjectAttributes: ['currentEnvironment.name'],
   environmentYaml: 'values:\n  azure: {}\n',
   pulumiCloudUrl: 'https://app.pulumi.com/acme/esc/payments/prod',
   azurePortalUrl: 'https://portal.azure.com/#view/app',

@@ -5,6 +5,7 @@ import {
   CATALOG_INFO_FILE,
   ENVIRONMENT_YAML_FILE,
   escEnvironmentEntity,
+  SUBJECT_ATTRIBUTES,
   toEntityRef,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -37,6 +38,8 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
               tenantId: z.string(),
               subscriptionId: z.string(),
               stackName: z.string(),
+              subjectMode: z.enum(['subjectAttributes', 'environment']),
+              subjectAttributes: z.array(z.enum(SUBJECT_ATTRIBUTES)),
               environmentYaml: z.string(),
               pulumiCloudUrl: z.string(),
               azurePortalUrl: z.string().optional(),
@@ -93,6 +96,8 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
           tenantId: provision.tenantId,
           subscriptionId: provision.subscriptionId,
           stackName: provision.stackName,
+          subjectMode: provision.subjectMode,
+          subjectAttributes: provision.subjectAttributes,
           environmentYaml: provision.environmentYaml,
           links: [
             {

@@ -17,7 +17,6 @@ import { SecretRedactor } from '../secrets';
 import { SUBSCRIPTION, TENANT, testPlan } from '../__testUtils__/plans';
 import {
   AutomationApiEngine,
-  azureCredentialEnvironment,
   EngineStack,
   ProvisionOptions,
   ProvisioningCancelledError,
@@ -83,6 +82,7 @@ describe('AutomationApiEngine', () => {
     dir.clear();
     stack = {
       setAllConfig: jest.fn().mockResolvedValue(undefined),
+      refresh: jest.fn().mockResolvedValue(undefined),
       exportStack: jest.fn().mockResolvedValue(newStack),
       up: jest.fn().mockResolvedValue(upResult),
     };
@@ -118,6 +118,8 @@ describe('AutomationApiEngine', () => {
       projectName: 'esc-azure-oidc',
       program: expect.any(Function),
     });
+    // No update in this test found anything to recover.
+    expect(stack.refresh).not.toHaveBeenCalled();
     expect(options).toEqual({
       workDir: `${dir.path}/workspaces/${args.stackName}`,
       pulumiHome: `${dir.path}/pulumi-home`,
@@ -133,9 +135,11 @@ describe('AutomationApiEngine', () => {
     expect(stack.setAllConfig).toHaveBeenCalledWith({
       'azure-native:subscriptionId': { value: SUBSCRIPTION },
     });
+    expect(stack.up).toHaveBeenCalledTimes(1);
     expect(stack.up).toHaveBeenCalledWith({
       color: 'never',
       refresh: true,
+      program: expect.any(Function),
       onEvent: expect.any(Function),
       signal: expect.any(AbortSignal),
     });
@@ -183,7 +187,7 @@ describe('AutomationApiEngine', () => {
     expect(args.stackName).toMatch(
       /^acme-platform\/esc-azure-oidc\/acme\.payments\.prod-/,
     );
-    expect(cloud.stackName(plan)).toBe(args.stackName);
+    expect(cloud.stackName(plan.environment)).toBe(args.stackName);
     expect(options.secretsProvider).toBeUndefined();
     expect(options.envVars).toEqual({
       PULUMI_BACKEND_URL: 'https://api.pulumi.com',
@@ -277,11 +281,13 @@ describe('AutomationApiEngine', () => {
     await expect(
       engine().provision(testPlan(), runOptions({ authorize })),
     ).rejects.toThrow('belongs to group:default/billing-team');
-    expect(authorize).toHaveBeenCalledWith({
-      resources: 1,
-      owner: 'group:default/billing-team',
-      environmentRef: 'acme/payments/prod',
-    });
+    expect(authorize).toHaveBeenCalledWith(
+      expect.objectContaining({
+        resources: 1,
+        owner: 'group:default/billing-team',
+        environmentRef: 'acme/payments/prod',
+      }),
+    );
     // Not even the stack's configuration changes.
     expect(stack.setAllConfig).not.toHaveBeenCalled();
     expect(stack.up).not.toHaveBeenCalled();
@@ -290,11 +296,13 @@ describe('AutomationApiEngine', () => {
     stack.exportStack.mockResolvedValue(newStack);
     const allow = jest.fn();
     await engine().provision(testPlan(), runOptions({ authorize: allow }));
-    expect(allow).toHaveBeenCalledWith({
-      resources: 0,
-      owner: undefined,
-      environmentRef: undefined,
-    });
+    expect(allow).toHaveBeenCalledWith(
+      expect.objectContaining({
+        resources: 0,
+        owner: undefined,
+        environmentRef: undefined,
+      }),
+    );
     expect(stack.up).toHaveBeenCalled();
   });
 
@@ -318,6 +326,7 @@ describe('AutomationApiEngine', () => {
     let finish!: () => void;
     const blocked: jest.Mocked<EngineStack> = {
       setAllConfig: jest.fn().mockResolvedValue(undefined),
+      refresh: jest.fn().mockResolvedValue(undefined),
       exportStack: jest.fn().mockResolvedValue(newStack),
       up: jest.fn(() => {
         reachedUp();
@@ -466,38 +475,5 @@ describe('AutomationApiEngine', () => {
       "The Pulumi CLI is not on the backend's PATH.",
     );
     expect(createOrSelectStack).not.toHaveBeenCalled();
-  });
-});
-
-describe('azureCredentialEnvironment', () => {
-  it.each([
-    [{ type: 'azureCli' }, undefined, { ARM_USE_CLI: 'true' }],
-    [
-      { type: 'managedIdentity' },
-      TENANT,
-      { ARM_TENANT_ID: TENANT, ARM_USE_MSI: 'true' },
-    ],
-    [
-      { type: 'managedIdentity', clientId: 'uami' },
-      undefined,
-      { ARM_USE_MSI: 'true', ARM_CLIENT_ID: 'uami' },
-    ],
-    [
-      { type: 'workloadIdentity', clientId: 'wi', tokenFilePath: '/token' },
-      TENANT,
-      {
-        ARM_TENANT_ID: TENANT,
-        ARM_USE_OIDC: 'true',
-        ARM_CLIENT_ID: 'wi',
-        ARM_OIDC_TOKEN_FILE_PATH: '/token',
-      },
-    ],
-    [
-      { type: 'clientSecret', clientId: 'app', clientSecret: 's' },
-      TENANT,
-      { ARM_TENANT_ID: TENANT, ARM_CLIENT_ID: 'app', ARM_CLIENT_SECRET: 's' },
-    ],
-  ] as const)('maps %o', (credentials, tenantId, env) => {
-    expect(azureCredentialEnvironment(credentials, tenantId)).toEqual(env);
   });
 });

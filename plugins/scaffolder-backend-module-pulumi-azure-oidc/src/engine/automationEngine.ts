@@ -3,7 +3,11 @@
  * ESC environment, credentials passed to the engine in its environment only.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ProvisionPlan } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  EscEnvironmentRef,
+  formatEnvironmentRef,
+  ProvisionPlan,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
   CommandError,
   ConcurrentUpdateError,
@@ -15,25 +19,32 @@ import {
   LocalWorkspaceOptions,
   OutputMap,
   PulumiCommand,
+  RefreshOptions,
   UpOptions,
   UpResult,
 } from '@pulumi/pulumi/automation';
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  AzureCredentials,
-  PulumiAzureOidcSettings,
-  usesPulumiCloudState,
-} from '../config';
+import { PulumiAzureOidcSettings, usesPulumiCloudState } from '../config';
 import { memoizeUntilFailure } from '../memoizeUntilFailure';
 import { SecretRedactor } from '../secrets';
+import {
+  azureCredentialEnvironment,
+  stateBackendEnvironment,
+} from './credentialEnvironment';
 import { ChangeCounts, countChanges } from './progress';
-import { EscAzureOidcOutputs, escAzureOidcProgram } from './program';
+import { Adoptions, EscAzureOidcOutputs, escAzureOidcProgram } from './program';
 import { PulumiCli } from './pulumiCli';
+import {
+  adoptionsFromFailures,
+  EngineFailure,
+  findAdoptions,
+  RecoveryServices,
+} from './recovery';
 import { PULUMI_PROJECT, stackNameFor } from './stackNames';
 import { readStackState, StackState } from './stackState';
+import { localStatePassphrase } from './statePassphrase';
 
 /** A JSON value, so that a task checkpoint can keep it. */
 export type ProvisionOutcome = {
@@ -51,12 +62,19 @@ export interface ProvisionOptions {
    * anything changes; throws to refuse the update.
    */
   authorize(state: StackState): void;
+  /** What the engine does beyond the plan, such as recovering a run that died. */
+  onNotice?(message: string): void;
 }
 
 /** Runs `pulumi up` for a plan. The action only sees this. */
 export interface ProvisioningEngine {
-  /** The plan's stack, as the state backend names it. */
-  stackName(plan: ProvisionPlan): string;
+  /** The environment's stack, as the state backend names it. */
+  stackName(environment: EscEnvironmentRef): string;
+  /** What the environment's stack records; nothing when it has no stack. */
+  recorded(
+    environment: EscEnvironmentRef,
+    options: { signal?: AbortSignal },
+  ): Promise<StackState>;
   provision(
     plan: ProvisionPlan,
     options: ProvisionOptions,
@@ -67,6 +85,7 @@ export interface ProvisioningEngine {
 export interface EngineStack {
   exportStack(): Promise<Deployment>;
   setAllConfig(config: ConfigMap): Promise<void>;
+  refresh(options?: RefreshOptions): Promise<unknown>;
   up(options?: UpOptions): Promise<Pick<UpResult, 'outputs' | 'summary'>>;
 }
 
@@ -108,8 +127,13 @@ export interface AutomationEngineOptions {
   cli: PulumiCli;
   redactor: SecretRedactor;
   logger: LoggerService;
+  /** Graph and ARM as the deployer, to adopt what a run that died left behind. */
+  recovery?: RecoveryServices;
   createOrSelectStack?: CreateOrSelectStack;
 }
+
+/** A program for stacks that are selected only to be read. */
+const NO_PROGRAM = async () => ({});
 
 export class AutomationApiEngine implements ProvisioningEngine {
   private readonly running = new Set<string>();
@@ -126,7 +150,7 @@ export class AutomationApiEngine implements ProvisioningEngine {
     plan: ProvisionPlan,
     options: ProvisionOptions,
   ): Promise<ProvisionOutcome> {
-    const stackName = this.stackName(plan);
+    const stackName = this.stackName(plan.environment);
     // Two runs in this backend would only meet at the state lock; fail as early.
     if (this.running.has(stackName)) {
       throw new StackLockedError(plan.environmentRef, stackName);
@@ -140,20 +164,65 @@ export class AutomationApiEngine implements ProvisioningEngine {
     try {
       cancelled();
       const pulumiCommand = await this.options.cli.get();
-      const stack = await this.workspaceStep(plan, stackName, options, () =>
-        this.selectStack(plan, stackName, pulumiCommand),
+      const step = <T>(fn: () => Promise<T>) =>
+        this.workspaceStep(plan.environment, stackName, options.signal, fn);
+      const stack = await step(() =>
+        this.selectStack(plan.environment, stackName, pulumiCommand),
       );
-      const state = await this.workspaceStep(plan, stackName, options, () =>
-        stack.exportStack(),
-      );
-      options.authorize(readStackState(state));
-      await this.workspaceStep(plan, stackName, options, () =>
-        stack.setAllConfig(this.providerConfig(plan)),
-      );
+      const state = readStackState(await step(() => stack.exportStack()));
+      options.authorize(state);
+      if (state.pendingCreates.length > 0 || state.pendingOperations > 0) {
+        options.onNotice?.(
+          `A run of ${plan.environmentRef} stopped half-way: clearing the operations it left pending in the stack before looking for what it made`,
+        );
+        await step(() =>
+          stack.refresh({
+            color: 'never',
+            clearPendingCreates: true,
+            signal: options.signal,
+          }),
+        );
+      }
+      await step(() => stack.setAllConfig(this.providerConfig(plan)));
       cancelled();
-      const result = await this.workspaceStep(plan, stackName, options, () =>
-        this.update(stack, options),
-      );
+      const { recovery } = this.options;
+      let adopt = recovery
+        ? await findAdoptions(plan, state, recovery, options.signal)
+        : {};
+      this.noticeAdoptions(adopt, options);
+
+      const failures: EngineFailure[] = [];
+      let result;
+      try {
+        result = await step(() =>
+          this.update(stack, plan, adopt, options, failures),
+        );
+      } catch (error) {
+        const more =
+          recovery && error instanceof ProvisioningFailedError
+            ? await adoptionsFromFailures(
+                plan,
+                failures,
+                recovery,
+                options.signal,
+              )
+            : {};
+        if (Object.keys(more).length === 0) throw error;
+        this.noticeAdoptions(more, options);
+        adopt = { ...adopt, ...more };
+        result = await step(() => this.update(stack, plan, adopt, options, []));
+      }
+      if (Object.keys(adopt).length > 0) {
+        // Imported objects keep what they held; this update makes them the
+        // plan's, but for the names of adopted role assignments.
+        const names = Object.fromEntries(
+          Object.entries(adopt).map(([name, { roleAssignmentName }]) => [
+            name,
+            { roleAssignmentName },
+          ]),
+        );
+        result = await step(() => this.update(stack, plan, names, options, []));
+      }
       return {
         stackName,
         outputs: plainOutputs(result.outputs) as unknown as EscAzureOidcOutputs,
@@ -164,13 +233,45 @@ export class AutomationApiEngine implements ProvisioningEngine {
     }
   }
 
+  async recorded(
+    environment: EscEnvironmentRef,
+    options: { signal?: AbortSignal },
+  ): Promise<StackState> {
+    const stackName = this.stackName(environment);
+    const step = <T>(fn: () => Promise<T>) =>
+      this.workspaceStep(environment, stackName, options.signal, fn);
+    const pulumiCommand = await this.options.cli.get();
+    const stack = await step(() =>
+      this.selectStack(environment, stackName, pulumiCommand),
+    );
+    return readStackState(await step(() => stack.exportStack()));
+  }
+
+  private noticeAdoptions(adopt: Adoptions, options: ProvisionOptions) {
+    const names = Object.keys(adopt).filter(name => adopt[name].id);
+    if (names.length > 0) {
+      options.onNotice?.(
+        `Taking into the stack what exists already and the stack did not know: ${names.join(
+          ', ',
+        )}`,
+      );
+    }
+  }
+
   /**
    * `pulumi up`, reading Azure first so that what someone deleted there
    * comes back. The Automation API listens for aborts only once the CLI
    * runs and misses one that came earlier, so an abort reaches it when the
-   * CLI's first event shows it listens.
+   * CLI's first event shows it listens. Error diagnostics are kept, with
+   * the resource they concern, for recovery.
    */
-  private async update(stack: EngineStack, options: ProvisionOptions) {
+  private async update(
+    stack: EngineStack,
+    plan: ProvisionPlan,
+    adopt: Adoptions,
+    options: ProvisionOptions,
+    failures: EngineFailure[],
+  ) {
     const engineAbort = new AbortController();
     let started = false;
     const forward = () => {
@@ -181,11 +282,16 @@ export class AutomationApiEngine implements ProvisioningEngine {
       return await stack.up({
         color: 'never',
         refresh: true,
+        program: escAzureOidcProgram(plan, adopt),
         signal: engineAbort.signal,
         onEvent: event => {
           if (!started) {
             started = true;
             if (options.signal?.aborted) engineAbort.abort();
+          }
+          const diagnostic = event.diagnosticEvent;
+          if (diagnostic?.severity === 'error') {
+            failures.push({ urn: diagnostic.urn, message: diagnostic.message });
           }
           options.onEvent(event);
         },
@@ -196,7 +302,7 @@ export class AutomationApiEngine implements ProvisioningEngine {
   }
 
   private async selectStack(
-    plan: ProvisionPlan,
+    environment: EscEnvironmentRef,
     stackName: string,
     pulumiCommand: PulumiCommand,
   ): Promise<EngineStack> {
@@ -204,7 +310,7 @@ export class AutomationApiEngine implements ProvisioningEngine {
     const workDir = join(
       settings.dataDirectory,
       'workspaces',
-      stackNameFor(plan.environment),
+      stackNameFor(environment),
     );
     await mkdir(workDir, { recursive: true });
     if (settings.state.backendUrl.startsWith('file://')) {
@@ -213,11 +319,8 @@ export class AutomationApiEngine implements ProvisioningEngine {
       });
     }
     return this.createOrSelectStack(
-      {
-        stackName,
-        projectName: PULUMI_PROJECT,
-        program: escAzureOidcProgram(plan),
-      },
+      // Each update passes its program; reading the state needs none.
+      { stackName, projectName: PULUMI_PROJECT, program: NO_PROGRAM },
       {
         workDir,
         pulumiHome: join(settings.dataDirectory, 'pulumi-home'),
@@ -233,19 +336,20 @@ export class AutomationApiEngine implements ProvisioningEngine {
    * of the environment: cancelled, locked, or failed with what the CLI said.
    */
   private async workspaceStep<T>(
-    plan: ProvisionPlan,
+    environment: EscEnvironmentRef,
     stackName: string,
-    options: ProvisionOptions,
+    signal: AbortSignal | undefined,
     step: () => Promise<T>,
   ): Promise<T> {
+    const environmentRef = formatEnvironmentRef(environment);
     try {
       return await step();
     } catch (error) {
-      if (options.signal?.aborted) {
-        throw new ProvisioningCancelledError(plan.environmentRef);
+      if (signal?.aborted) {
+        throw new ProvisioningCancelledError(environmentRef);
       }
       if (error instanceof ConcurrentUpdateError) {
-        throw new StackLockedError(plan.environmentRef, stackName);
+        throw new StackLockedError(environmentRef, stackName);
       }
       if (error instanceof CommandError) {
         const { stderr } = (
@@ -261,14 +365,14 @@ export class AutomationApiEngine implements ProvisioningEngine {
   }
 
   /** `org/project/stack` on Pulumi Cloud; the bare name on DIY backends. */
-  stackName(plan: ProvisionPlan): string {
+  stackName(environment: EscEnvironmentRef): string {
     const { settings } = this.options;
-    const stack = stackNameFor(plan.environment);
+    const stack = stackNameFor(environment);
     if (!usesPulumiCloudState(settings)) {
       return stack;
     }
     const organization =
-      settings.state.organization ?? plan.environment.organization;
+      settings.state.organization ?? environment.organization;
     return `${organization}/${PULUMI_PROJECT}/${stack}`;
   }
 
@@ -293,6 +397,7 @@ export class AutomationApiEngine implements ProvisioningEngine {
         settings.azure.credentials,
         settings.azure.tenantId,
       ),
+      ...stateBackendEnvironment(settings),
     };
     if (settings.pulumiCloud.accessToken) {
       env.PULUMI_ACCESS_TOKEN = settings.pulumiCloud.accessToken;
@@ -334,83 +439,8 @@ export class AutomationApiEngine implements ProvisioningEngine {
   }
 }
 
-/** The `ARM_*` variables both Azure providers read. */
-export function azureCredentialEnvironment(
-  credentials: AzureCredentials,
-  tenantId: string | undefined,
-): Record<string, string> {
-  const env: Record<string, string> = tenantId
-    ? { ARM_TENANT_ID: tenantId }
-    : {};
-  switch (credentials.type) {
-    case 'clientSecret':
-      return {
-        ...env,
-        ARM_CLIENT_ID: credentials.clientId,
-        ARM_CLIENT_SECRET: credentials.clientSecret,
-      };
-    case 'workloadIdentity':
-      return {
-        ...env,
-        ARM_USE_OIDC: 'true',
-        ARM_CLIENT_ID: credentials.clientId,
-        ARM_OIDC_TOKEN_FILE_PATH: credentials.tokenFilePath,
-      };
-    case 'managedIdentity':
-      return {
-        ...env,
-        ARM_USE_MSI: 'true',
-        ...(credentials.clientId
-          ? { ARM_CLIENT_ID: credentials.clientId }
-          : {}),
-      };
-    default:
-      // The ambient `az login` of the backend's user.
-      return { ...env, ARM_USE_CLI: 'true' };
-  }
-}
-
 function plainOutputs(outputs: OutputMap): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(outputs).map(([key, output]) => [key, output.value]),
   );
-}
-
-/**
- * The passphrase of local file state: generated on first use and kept in the
- * data directory, readable by this user only. It appears under its name in
- * one step (written aside, then linked), so a concurrent reader never sees it
- * half written.
- */
-async function localStatePassphrase(
-  dataDirectory: string,
-  logger: LoggerService,
-): Promise<string> {
-  const file = join(dataDirectory, 'state-passphrase');
-  const read = async () => {
-    const passphrase = (await readFile(file, 'utf8')).trim();
-    if (!passphrase)
-      throw new Error(`The state passphrase file ${file} is empty`);
-    return passphrase;
-  };
-  try {
-    return await read();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  await mkdir(dataDirectory, { recursive: true });
-  const generated = randomBytes(32).toString('base64url');
-  const draft = `${file}.${randomBytes(6).toString('hex')}`;
-  await writeFile(draft, generated, { mode: 0o600 });
-  try {
-    await link(draft, file);
-  } catch (error) {
-    // Another backend created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return read();
-    throw error;
-  } finally {
-    await unlink(draft);
-  }
-  logger.info(`Generated a passphrase for the local Pulumi state in ${file}`);
-  return generated;
 }

@@ -22,6 +22,7 @@ describe('dry runs', () => {
     const planB = testPlan({
       project: 'default',
       environment: 'beta',
+      subjectMode: 'environment',
       includeIacSubject: true,
       roleAssignments: [
         { role: 'Contributor' },
@@ -41,7 +42,7 @@ describe('dry runs', () => {
     expect(a.resources).toHaveLength(4);
     expect(b.resources).toHaveLength(6);
     expect(a.outputs.subjects).toEqual([
-      'pulumi:environments:org:acme:env:payments/alpha',
+      'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/alpha',
     ]);
     expect(b.outputs.subjects).toEqual([
       'pulumi:environments:org:acme:env:beta',

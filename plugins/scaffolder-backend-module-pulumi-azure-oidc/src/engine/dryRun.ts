@@ -5,13 +5,15 @@
 import * as pulumi from '@pulumi/pulumi';
 import * as pulumiRuntimeState from '@pulumi/pulumi/runtime/state';
 import { ProvisionPlan } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import { EscAzureOidcOutputs, escAzureOidcProgram } from './program';
+import { Adoptions, EscAzureOidcOutputs, escAzureOidcProgram } from './program';
 
 /** A resource the program would register, with the inputs it would send, in registration order. */
 export interface PlannedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** The id of an existing object the resource adopts (Pulumi's `import`). */
+  importId?: string;
 }
 
 export interface DryRunResult {
@@ -24,7 +26,13 @@ export interface DryRunOptions {
   stackName: string;
   /** The tenant, when configured; a placeholder otherwise. */
   tenantId?: string;
+  /** Objects the run would adopt (a real run's recovery decides them). */
+  adopt?: Adoptions;
 }
+
+/** The one function the program calls: who is deploying, in which tenant. */
+export const GET_CLIENT_CONFIG =
+  'azuread:index/getClientConfig:getClientConfig';
 
 /** Stands for values only Azure and Entra can assign. */
 export const PLACEHOLDERS = {
@@ -32,7 +40,7 @@ export const PLACEHOLDERS = {
   applicationObjectId: '<application object id>',
   servicePrincipalObjectId: '<service principal object id>',
   credentialId: '<credential id>',
-  roleAssignmentName: '<role assignment name>',
+  deployerObjectId: '<deploying principal object id>',
   tenantId: '<tenant id>',
 } as const;
 
@@ -55,53 +63,67 @@ function inIsolatedPulumiRuntime<T>(fn: () => Promise<T>): Promise<T> {
   return withLocalStorage(fn);
 }
 
+/**
+ * Runs a program under Pulumi's mocks, in a runtime of its own; resolves to
+ * the stack's outputs once every resource has registered.
+ */
+export async function runUnderMocks(
+  program: () => Promise<Record<string, unknown>>,
+  mocks: pulumi.runtime.Mocks,
+  options: { projectName: string; stackName: string; organization: string },
+): Promise<Record<string, unknown>> {
+  return inIsolatedPulumiRuntime(async () => {
+    await pulumi.runtime.setMocks(
+      mocks,
+      options.projectName,
+      options.stackName,
+      false,
+      options.organization,
+    );
+    const outputs = await pulumi.runtime.runInPulumiStack(program);
+    // Resources whose outputs the stack does not export may still be
+    // registering: wait for every call to the (mock) engine, as a real run does.
+    await pulumi.runtime.disconnect();
+    return outputs as Record<string, unknown>;
+  });
+}
+
 export async function dryRunProgram(
   plan: ProvisionPlan,
   options: DryRunOptions,
 ): Promise<DryRunResult> {
-  return inIsolatedPulumiRuntime(async () => {
-    const resources: PlannedResource[] = [];
-    await pulumi.runtime.setMocks(
-      {
-        newResource(args) {
-          if (
-            args.type !== 'pulumi:pulumi:Stack' &&
-            !args.type.startsWith('pulumi:providers:')
-          ) {
-            resources.push({
-              type: args.type,
-              name: args.name,
-              inputs: args.inputs,
-            });
-          }
-          return placeholderResource(args);
-        },
-        call(args) {
-          if (args.token === 'azuread:index/getClientConfig:getClientConfig') {
-            return {
-              tenantId: options.tenantId ?? PLACEHOLDERS.tenantId,
-              clientId: '<deploying client id>',
-              objectId: '<deploying object id>',
-            };
-          }
-          throw new Error(
-            `The dry run does not know the function ${args.token}`,
-          );
-        },
+  const resources: PlannedResource[] = [];
+  const outputs = await runUnderMocks(
+    escAzureOidcProgram(plan, options.adopt),
+    {
+      newResource(args) {
+        if (
+          args.type !== 'pulumi:pulumi:Stack' &&
+          !args.type.startsWith('pulumi:providers:')
+        ) {
+          resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs,
+            ...(args.id ? { importId: args.id } : {}),
+          });
+        }
+        return placeholderResource(args);
       },
-      options.projectName,
-      options.stackName,
-      false,
-      plan.environment.organization,
-    );
-    const outputs = (await pulumi.runtime.runInPulumiStack(
-      escAzureOidcProgram(plan),
-    )) as EscAzureOidcOutputs;
-    // Resources whose outputs the stack does not export may still be
-    // registering: wait for every call to the (mock) engine, as a real run does.
-    await pulumi.runtime.disconnect();
-    return { resources, outputs };
-  });
+      call(args) {
+        if (args.token === GET_CLIENT_CONFIG) {
+          return {
+            tenantId: options.tenantId ?? PLACEHOLDERS.tenantId,
+            clientId: '<deploying client id>',
+            objectId: PLACEHOLDERS.deployerObjectId,
+          };
+        }
+        throw new Error(`The dry run does not know the function ${args.token}`);
+      },
+    },
+    { ...options, organization: plan.environment.organization },
+  );
+  return { resources, outputs: outputs as EscAzureOidcOutputs };
 }
 
 function placeholderResource(args: pulumi.runtime.MockResourceArgs): {
@@ -131,8 +153,8 @@ function placeholderResource(args: pulumi.runtime.MockResourceArgs): {
       };
     case 'azure-native:authorization:RoleAssignment':
       return {
-        id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${PLACEHOLDERS.roleAssignmentName}`,
-        state: inputs,
+        id: `${inputs.scope}/providers/Microsoft.Authorization/roleAssignments/${inputs.roleAssignmentName}`,
+        state: { ...inputs, name: inputs.roleAssignmentName },
       };
     default:
       return { id: `${args.name}-id`, state: inputs };

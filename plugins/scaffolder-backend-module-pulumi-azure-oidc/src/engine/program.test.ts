@@ -29,7 +29,7 @@ describe('the Pulumi program, under mocks', () => {
         ],
         [
           'azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential',
-          'credential-pulumi-esc-environment',
+          'credential-pulumi-esc-current-environment',
         ],
         [
           'azure-native:authorization:RoleAssignment',
@@ -45,30 +45,41 @@ describe('the Pulumi program, under mocks', () => {
     const named = (name: string) => resources.find(r => r.name === name)!;
     const application = named('application');
     const servicePrincipal = named('service-principal');
-    const credential = named('credential-pulumi-esc-environment');
+    const credential = named('credential-pulumi-esc-current-environment');
     const reader = named(plan.roleAssignments[0].logicalName);
     const contributor = named(plan.roleAssignments[1].logicalName);
     expect(application.inputs).toMatchObject({
       displayName: 'Pulumi ESC acme/payments/prod',
       signInAudience: 'AzureADMyOrg',
       preventDuplicateNames: true,
-      tags: ['pulumi-esc-oidc', 'backstage-owner:group:default/payments-team'],
+      tags: [
+        'pulumi-esc-oidc',
+        'pulumi-esc-environment:acme/payments/prod',
+        'backstage-owner:group:default/payments-team',
+      ],
+      // The deployer stays an owner, or OwnedBy loses what it made.
+      owners: [PLACEHOLDERS.deployerObjectId],
     });
     expect(application.inputs.notes).toContain(
       'Requested by: user:default/ada.',
     );
     expect(servicePrincipal.inputs).toMatchObject({
       clientId: PLACEHOLDERS.clientId,
+      owners: [PLACEHOLDERS.deployerObjectId],
+      useExisting: true,
     });
     expect(credential.inputs).toEqual({
       applicationId: `/applications/${PLACEHOLDERS.applicationObjectId}`,
-      displayName: 'pulumi-esc-environment',
-      description: 'Pulumi ESC environment acme/payments/prod',
+      displayName: 'pulumi-esc-current-environment',
+      description:
+        'Pulumi ESC environment acme/payments/prod, opened as payments/prod',
       issuer: 'https://api.pulumi.com/oidc',
       audiences: ['azure:acme'],
-      subject: 'pulumi:environments:org:acme:env:payments/prod',
+      subject:
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
     });
     expect(reader.inputs).toEqual({
+      roleAssignmentName: plan.roleAssignments[0].roleAssignmentName,
       principalId: PLACEHOLDERS.servicePrincipalObjectId,
       principalType: 'ServicePrincipal',
       roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
@@ -82,23 +93,30 @@ describe('the Pulumi program, under mocks', () => {
     });
   });
 
-  it('uses the bare organization as audience and no project in the default project', async () => {
+  it('uses the bare organization as audience and both spellings in the default project', async () => {
     const { resources } = await dryRunProgram(
       testPlan({ project: 'default' }),
       options,
     );
-    const credential = resources.find(
-      r => r.name === 'credential-pulumi-esc-environment',
-    )!;
-    expect(credential.inputs).toMatchObject({
-      audiences: ['acme'],
-      subject: 'pulumi:environments:org:acme:env:prod',
-    });
+    expect(
+      resources
+        .filter(r => r.name.startsWith('credential-'))
+        .map(c => [c.inputs.audiences, c.inputs.subject]),
+    ).toEqual([
+      [
+        ['acme'],
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:default/prod',
+      ],
+      [
+        ['acme'],
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:prod',
+      ],
+    ]);
   });
 
-  it('adds the <yaml> credential of IaC stacks when asked', async () => {
+  it('adds the <yaml> credential of IaC stacks to the plain subject when asked', async () => {
     const { resources } = await dryRunProgram(
-      testPlan({ includeIacSubject: true }),
+      testPlan({ subjectMode: 'environment', includeIacSubject: true }),
       options,
     );
     expect(
@@ -115,6 +133,41 @@ describe('the Pulumi program, under mocks', () => {
         'pulumi:environments:org:acme:env:<yaml>',
       ],
     ]);
+  });
+
+  it('keeps configured co-owners beside the deployer on the application and its principal', async () => {
+    const plan = testPlan();
+    plan.application.owners = ['0f0e0d0c-0000-4000-8000-000000000001'];
+    const { resources } = await dryRunProgram(plan, options);
+    for (const name of ['application', 'service-principal']) {
+      expect(resources.find(r => r.name === name)!.inputs.owners).toEqual([
+        PLACEHOLDERS.deployerObjectId,
+        '0f0e0d0c-0000-4000-8000-000000000001',
+      ]);
+    }
+  });
+
+  it('adopts what a run that died left behind, with the ids recovery found', async () => {
+    const plan = testPlan();
+    const [reader] = plan.roleAssignments;
+    const existingName = '0a2b7dc5-8eb4-4970-9418-694f83a6c164';
+    const { resources } = await dryRunProgram(plan, {
+      ...options,
+      adopt: {
+        application: { id: '/applications/app-object-id' },
+        [reader.logicalName]: {
+          id: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/${existingName}`,
+          roleAssignmentName: existingName,
+        },
+      },
+    });
+    const named = (name: string) => resources.find(r => r.name === name)!;
+    expect(named('application').importId).toBe('/applications/app-object-id');
+    expect(named(reader.logicalName)).toMatchObject({
+      importId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/${existingName}`,
+      inputs: { roleAssignmentName: existingName },
+    });
+    expect(named('service-principal').importId).toBeUndefined();
   });
 
   it('adds the root-environment credentials in subjectAttributes mode', async () => {
@@ -154,10 +207,14 @@ describe('the Pulumi program, under mocks', () => {
       servicePrincipalObjectId: PLACEHOLDERS.servicePrincipalObjectId,
       issuer: 'https://api.pulumi.com/oidc',
       audience: 'azure:acme',
-      subjects: ['pulumi:environments:org:acme:env:payments/prod'],
+      subjects: [
+        'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
+      ],
+      subjectMode: 'subjectAttributes',
+      subjectAttributes: ['currentEnvironment.name'],
       federatedCredentialIds: [PLACEHOLDERS.credentialId],
       roleAssignmentIds: [
-        `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/${PLACEHOLDERS.roleAssignmentName}`,
+        `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleAssignments/${plan.roleAssignments[0].roleAssignmentName}`,
       ],
       environmentRef: 'acme/payments/prod',
       environmentYaml: expect.any(String),
@@ -169,6 +226,7 @@ describe('the Pulumi program, under mocks', () => {
       tenantId: TENANT,
       subscriptionId: SUBSCRIPTION,
       oidc: true,
+      subjectAttributes: ['currentEnvironment.name'],
     });
     expect(login.secrets['fn::open::azure-secrets'].vault).toBe('kv-payments');
   });

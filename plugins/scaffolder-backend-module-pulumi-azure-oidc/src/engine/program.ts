@@ -11,6 +11,8 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   ProvisionPlan,
   renderEnvironmentYaml,
+  SubjectAttribute,
+  SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 
 /** The fixed logical names; credentials and role assignments take theirs from the plan. */
@@ -29,6 +31,8 @@ export type EscAzureOidcOutputs = {
   issuer: string;
   audience: string;
   subjects: string[];
+  subjectMode: SubjectMode;
+  subjectAttributes: SubjectAttribute[];
   federatedCredentialIds: string[];
   roleAssignmentIds: string[];
   environmentRef: string;
@@ -37,24 +41,82 @@ export type EscAzureOidcOutputs = {
   owner: string;
 };
 
+/**
+ * Objects that exist in Entra or Azure but not in the stack (left by a run
+ * that died half-way, or by lost state), by logical name: the import id of
+ * each, and a role assignment's existing name. See `engine/recovery.ts`.
+ */
+export type Adoptions = Record<
+  string,
+  { id?: string; roleAssignmentName?: string }
+>;
+
+/**
+ * Inputs an adopted object may hold differently from the plan: ignored while
+ * it is imported (Pulumi refuses an import whose inputs differ), and set by
+ * the update that follows.
+ */
+const ADOPTION_IGNORES: Record<string, string[]> = {
+  [LOGICAL_NAMES.application]: [
+    'displayName',
+    'notes',
+    'tags',
+    'owners',
+    'preventDuplicateNames',
+  ],
+  credential: ['description'],
+  roleAssignment: ['description', 'principalType'],
+};
+
 type Outputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 
-export function escAzureOidcProgram(plan: ProvisionPlan) {
+export function escAzureOidcProgram(
+  plan: ProvisionPlan,
+  adopt: Adoptions = {},
+) {
+  const adopted = (
+    name: string,
+    kind: keyof typeof ADOPTION_IGNORES,
+  ): pulumi.CustomResourceOptions =>
+    adopt[name]?.id
+      ? { import: adopt[name].id, ignoreChanges: ADOPTION_IGNORES[kind] }
+      : {};
+
   return async (): Promise<Outputs<EscAzureOidcOutputs>> => {
+    // The principal running the update: it stays an owner of what it creates.
+    // The azuread provider adds the caller as owner while it creates an
+    // application or service principal, then removes it unless `owners`
+    // lists it (terraform-provider-azuread v3.8.0, application_resource.go:
+    // removeCallerOwner); with Application.ReadWrite.OwnedBy the deployer
+    // would then lose the application it just made.
+    const deployer = azuread.getClientConfigOutput();
+    const owners = deployer.objectId.apply(id => [
+      ...new Set([id, ...plan.application.owners]),
+    ]);
+
     // 1. The environment's identity: an Entra application and its service principal.
-    const application = new azuread.Application(LOGICAL_NAMES.application, {
-      displayName: plan.application.displayName,
-      signInAudience: 'AzureADMyOrg',
-      notes: plan.application.notes,
-      tags: plan.application.tags,
-      // Another environment's application must never be taken over by name.
-      preventDuplicateNames: true,
-    });
+    const application = new azuread.Application(
+      LOGICAL_NAMES.application,
+      {
+        displayName: plan.application.displayName,
+        signInAudience: 'AzureADMyOrg',
+        notes: plan.application.notes,
+        tags: plan.application.tags,
+        owners,
+        // Another environment's application must never be taken over by name.
+        preventDuplicateNames: true,
+      },
+      adopted(LOGICAL_NAMES.application, 'application'),
+    );
     const servicePrincipal = new azuread.ServicePrincipal(
       LOGICAL_NAMES.servicePrincipal,
       {
         clientId: application.clientId,
         notes: plan.application.notes,
+        owners,
+        // The principal of our own application, left by a run that died
+        // after creating it: taken into the stack instead of failing.
+        useExisting: true,
       },
     );
 
@@ -72,17 +134,22 @@ export function escAzureOidcProgram(plan: ProvisionPlan) {
             audiences: [credential.audience],
             subject: credential.subject,
           },
+          adopted(credential.logicalName, 'credential'),
         ),
     );
 
     // 3. Access: roles for the service principal. Azure refuses assignments to
     //    the application's object id, and naming the principal type spares
-    //    Entra's replication delay (PrincipalNotFound).
+    //    Entra's replication delay (PrincipalNotFound). The name is the plan's:
+    //    the same on every run, so that a repeated run finds its assignment.
     const roleAssignments = plan.roleAssignments.map(
       assignment =>
         new authorization.RoleAssignment(
           assignment.logicalName,
           {
+            roleAssignmentName:
+              adopt[assignment.logicalName]?.roleAssignmentName ??
+              assignment.roleAssignmentName,
             principalId: servicePrincipal.objectId,
             principalType: authorization.PrincipalType.ServicePrincipal,
             roleDefinitionId: assignment.roleDefinitionId,
@@ -91,14 +158,17 @@ export function escAzureOidcProgram(plan: ProvisionPlan) {
           },
           {
             aliases: assignment.formerLogicalNames.map(name => ({ name })),
+            // Its name does not change with its principal: a new service
+            // principal's assignment can only exist once the old one is gone.
+            deleteBeforeReplace: true,
+            ...adopted(assignment.logicalName, 'roleAssignment'),
           },
         ),
     );
 
     // 4. The definition of the ESC environment that logs in with this identity.
-    const tenantId = azuread.getClientConfigOutput().tenantId;
     const environmentYaml = pulumi
-      .all([application.clientId, tenantId])
+      .all([application.clientId, deployer.tenantId])
       .apply(([clientId, tenant]) =>
         renderEnvironmentYaml({
           clientId,
@@ -113,13 +183,15 @@ export function escAzureOidcProgram(plan: ProvisionPlan) {
       );
     return {
       clientId: application.clientId,
-      tenantId,
+      tenantId: deployer.tenantId,
       subscriptionId: plan.subscriptionId,
       applicationObjectId: application.objectId,
       servicePrincipalObjectId: servicePrincipal.objectId,
       issuer: plan.issuer,
       audience: plan.audience,
       subjects: plan.credentials.map(credential => credential.subject),
+      subjectMode: plan.subjectMode,
+      subjectAttributes: plan.subjectAttributes,
       federatedCredentialIds: pulumi.all(
         credentials.map(credential => credential.credentialId),
       ),

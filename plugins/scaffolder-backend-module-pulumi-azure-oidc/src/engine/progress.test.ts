@@ -6,7 +6,10 @@ import { countChanges, EngineProgress, resourceLabels } from './progress';
 const step = resourceStep;
 
 describe('EngineProgress', () => {
-  const plan = testPlan({ roleAssignments: [{ role: 'Reader' }] });
+  const plan = testPlan({
+    subjectMode: 'environment',
+    roleAssignments: [{ role: 'Reader' }],
+  });
   const run = (events: EngineEvent[]) => {
     const info: string[] = [];
     const warn: string[] = [];

@@ -6,6 +6,7 @@
 import { ProvisionPlan } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import type { EngineEvent, OpMap, OpType } from '@pulumi/pulumi/automation';
 import { LOGICAL_NAMES } from './program';
+import { RESOURCE_TYPES } from './stackState';
 
 export type ChangeCounts = {
   created: number;
@@ -148,10 +149,10 @@ export class EngineProgress {
     if (known) return known;
     // Resources no longer in the plan, such as a role assignment being removed.
     const inputs = metadata.old?.inputs ?? metadata.new?.inputs ?? {};
-    if (
-      metadata.type === 'azure-native:authorization:RoleAssignment' &&
-      inputs.scope
-    ) {
+    if (metadata.type === RESOURCE_TYPES.credential && inputs.subject) {
+      return `federated credential '${inputs.displayName}' for ${inputs.subject}`;
+    }
+    if (metadata.type === RESOURCE_TYPES.roleAssignment && inputs.scope) {
       const role = String(inputs.roleDefinitionId ?? '')
         .split('/')
         .pop();

@@ -174,7 +174,9 @@ export class HttpClient {
       redact(
         `${call.service} (${url.origin}) answered ${response.status} while ${
           call.operation
-        }${message ? `: ${message}` : ''}.${credentials}`,
+        }${
+          message ? `: ${message.replace(/[.\s]+$/, '')}` : ''
+        }.${credentials}`,
       ),
       response.status,
       code,
@@ -241,7 +243,15 @@ export function readServiceError(body: string): {
     };
   }
   if (typeof parsed?.message === 'string') {
-    return { message: parsed.message };
+    // ESC adds the diagnostics of a definition it refuses.
+    const diagnostics = Array.isArray(parsed.diagnostics)
+      ? parsed.diagnostics
+          .map((d: { summary?: string }) => d.summary)
+          .filter(Boolean)
+      : [];
+    return {
+      message: [parsed.message, ...diagnostics].join('; '),
+    };
   }
   return { message: body.trim().slice(0, 300) || undefined };
 }

@@ -1,0 +1,142 @@
+/**
+ * Pulumi Cloud's ESC API on loopback, as Pulumi's own ESC client expects it
+ * (pulumi/esc cmd/esc/cli/client/client.go):
+ *
+ * - `GET …/environments/{org}/{project}/{env}`: the definition, and its `ETag`;
+ * - `POST …/environments/{org}` `{ project, name }`: a new, empty
+ *   environment (409 if it exists);
+ * - `PATCH` the same path: replaces the definition when the request's
+ *   `ETag` header names the latest revision (409 otherwise);
+ * - `DELETE`: removes it;
+ * - `POST …/open` then `GET …/open/{id}`: the values a test set for it, each
+ *   wrapped as `{ value, trace }` (pulumi/esc value.go).
+ *
+ * Errors come as Pulumi Cloud's `{ code, message }`. `fail` answers a route
+ * (`METHOD path`) with a status and body instead.
+ */
+import { randomUUID } from 'node:crypto';
+import { IncomingHttpHeaders } from 'node:http';
+import { httpServer, Loopback } from './loopback';
+
+export interface StandInEnvironment {
+  yaml: string;
+  revision: number;
+}
+
+export interface PulumiCloudStandIn extends Loopback {
+  apiUrl: string;
+  /** By `org/project/env`. */
+  environments: Map<string, StandInEnvironment>;
+  /** What opening an environment returns, by `org/project/env`. */
+  values: Map<string, unknown>;
+  fail: Record<string, { status: number; body: string }>;
+  seen: Array<{
+    method: string;
+    url: string;
+    headers: IncomingHttpHeaders;
+    body: string;
+  }>;
+}
+
+const PREFIX = '/api/esc/environments/';
+
+/** `{ value, trace }` around every level, as ESC returns values. */
+function wrap(value: unknown): unknown {
+  let inner = value;
+  if (Array.isArray(value)) inner = value.map(wrap);
+  else if (value && typeof value === 'object') {
+    inner = Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, wrap(item)]),
+    );
+  }
+  return { value: inner, trace: { def: {} } };
+}
+
+export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
+  const environments = new Map<string, StandInEnvironment>();
+  const values = new Map<string, unknown>();
+  const sessions = new Map<string, string>();
+  const fail: PulumiCloudStandIn['fail'] = {};
+  const seen: PulumiCloudStandIn['seen'] = [];
+
+  const server = await httpServer((request, response) => {
+    seen.push({
+      method: request.method!,
+      url: request.url!,
+      headers: request.headers,
+      body: request.body,
+    });
+    const url = new URL(request.url!, 'http://stand-in');
+    const route = `${request.method} ${url.pathname}`;
+    const answer = (status: number, body: unknown, headers = {}) =>
+      response
+        .writeHead(status, headers)
+        .end(typeof body === 'string' ? body : JSON.stringify(body));
+    const error = (status: number, message: string) =>
+      answer(status, { code: status, message });
+
+    if (fail[route]) {
+      answer(fail[route].status, fail[route].body);
+      return;
+    }
+    if (!url.pathname.startsWith(PREFIX)) {
+      error(404, 'Not found');
+      return;
+    }
+    const parts = url.pathname
+      .slice(PREFIX.length)
+      .split('/')
+      .map(decodeURIComponent);
+    if (request.method === 'POST' && parts.length === 1) {
+      const { project, name } = JSON.parse(request.body);
+      const ref = `${parts[0]}/${project}/${name}`;
+      if (environments.has(ref)) {
+        error(409, `Environment '${project}/${name}' already exists`);
+      } else {
+        environments.set(ref, { yaml: '', revision: 1 });
+        answer(200, {});
+      }
+      return;
+    }
+    const ref = parts.slice(0, 3).join('/');
+    const environment = environments.get(ref);
+    if (!environment) {
+      error(404, `Environment '${parts.slice(1, 3).join('/')}' not found`);
+      return;
+    }
+    const tag = `${ref}@${environment.revision}`;
+    const rest = parts.slice(3);
+    if (rest.length === 0 && request.method === 'GET') {
+      answer(200, environment.yaml, { ETag: tag });
+    } else if (rest.length === 0 && request.method === 'PATCH') {
+      if (request.headers.etag !== tag) {
+        error(409, 'the environment has changed since it was read');
+      } else {
+        environment.yaml = request.body;
+        environment.revision += 1;
+        answer(200, { diagnostics: [] });
+      }
+    } else if (rest.length === 0 && request.method === 'DELETE') {
+      environments.delete(ref);
+      answer(204, '');
+    } else if (rest[0] === 'open' && request.method === 'POST') {
+      const id = randomUUID();
+      sessions.set(id, ref);
+      answer(200, { id });
+    } else if (rest[0] === 'open' && request.method === 'GET') {
+      if (sessions.get(rest[1]) !== ref) error(404, 'open session not found');
+      else
+        answer(200, { properties: (wrap(values.get(ref) ?? {}) as any).value });
+    } else {
+      error(404, 'Not found');
+    }
+  });
+
+  return Object.assign(server, {
+    apiUrl: `${server.url}/`,
+    environments,
+    values,
+    fail,
+    seen,
+  });
+}
