@@ -1,31 +1,18 @@
 export interface Config {
-  /** Settings of the Pulumi ESC ⇄ Azure OIDC scaffolder actions. */
+  /**
+   * Settings of the Pulumi ESC ⇄ Azure OIDC scaffolder actions;
+   * `dataDirectory` and `localCatalog` are declared by the common package.
+   */
   pulumiAzureOidc?: {
     /**
-     * Where Pulumi workspaces, provider plugins, local state, the generated
-     * state passphrase and an installed CLI live. Relative paths resolve
-     * against the backend's working directory.
-     * Default: `.data/pulumi-azure-oidc`.
-     */
-    dataDirectory?: string;
-
-    /**
-     * Full entity references (`group:default/platform-team`,
-     * `user:default/ada`) of the users and groups who act for every owner:
-     * they may choose any owner and change any environment. Everyone else
-     * acts only for themselves and the groups they belong to.
+     * The golden path's administrators: full entity references
+     * (`group:default/platform-team`, `user:default/ada`) of the users and
+     * groups who act for every owner: they may choose any owner and change
+     * any environment. Everyone else acts only for themselves and the groups
+     * they belong to. The portal's own `portal.admins` governs the catalog;
+     * list the platform team in both.
      */
     administrators?: string[];
-
-    localCatalog?: {
-      /**
-       * Where `pulumi:azureOidc:publishLocal` keeps environments' entity
-       * files, one directory each, for portals without a git host. The
-       * catalog module lets the catalog read files here and nowhere else.
-       * Default: `<dataDirectory>/catalog`.
-       */
-      directory?: string;
-    };
 
     pulumiCloud?: {
       /** Organization of new ESC environments when the template does not name one. */
@@ -48,16 +35,10 @@ export interface Config {
     };
 
     azure?: {
-      /** The Entra tenant. Required by client secret credentials. */
+      /** The Entra tenant. Required by clientSecret and workloadIdentity credentials. */
       tenantId?: string;
       /** Subscription of new environments when the template does not name one. */
       defaultSubscriptionId?: string;
-      /**
-       * How the Pulumi engine authenticates to Azure and Entra. The identity
-       * must be allowed to create applications (Application.ReadWrite.OwnedBy
-       * or Application Developer) and to assign roles at the allowed scopes.
-       * Default: `azureCli`, the ambient `az login` of local development.
-       */
       /**
        * Object ids of users or service principals that co-own every Entra
        * application and service principal the portal creates, besides the
@@ -81,6 +62,13 @@ export interface Config {
         /** The instance metadata service (managed identity). Default: `http://169.254.169.254`. */
         managedIdentity?: string;
       };
+      /**
+       * How the Pulumi engine, and the module's own calls to Graph and ARM,
+       * authenticate to Azure and Entra. The identity must be allowed to
+       * create applications (Application.ReadWrite.OwnedBy or Application
+       * Developer) and to assign roles at the allowed scopes.
+       * Default: `azureCli`, the ambient `az login` of local development.
+       */
       credentials?: {
         /** `azureCli`, `clientSecret`, `workloadIdentity` or `managedIdentity`. */
         type?: string;
@@ -92,8 +80,8 @@ export interface Config {
          */
         clientSecret?: string;
         /**
-         * File holding the federated token (workloadIdentity).
-         * Default: `$AZURE_FEDERATED_TOKEN_FILE`, as AKS workload identity sets it.
+         * File holding the federated token (workloadIdentity). On AKS, write
+         * `${AZURE_FEDERATED_TOKEN_FILE}`, which workload identity sets.
          */
         tokenFilePath?: string;
       };
@@ -189,6 +177,15 @@ export interface Config {
        * Default: 3.
        */
       retries?: number;
+    };
+
+    preview?: {
+      /**
+       * Worker threads that run dry runs (the program under Pulumi's mocks),
+       * started on the first dry run and kept warm. 0 runs dry runs one
+       * after another on the backend's main thread. Default: 1.
+       */
+      workers?: number;
     };
 
     cli?: {

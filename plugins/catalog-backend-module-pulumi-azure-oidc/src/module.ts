@@ -2,7 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { localCatalogDirectorySetting } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { localCatalogDirectory } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import {
   catalogLocationsExtensionPoint,
   catalogProcessingExtensionPoint,
@@ -32,7 +32,14 @@ export default createBackendModule({
       async init({ config, locations, processing, logger }) {
         const directories = allowedFileDirectories(
           config,
-          localCatalogDirectorySetting(config),
+          localCatalogDirectory({
+            dataDirectory: config.getOptionalString(
+              'pulumiAzureOidc.dataDirectory',
+            ),
+            directory: config.getOptionalString(
+              'pulumiAzureOidc.localCatalog.directory',
+            ),
+          }),
         );
         locations.setAllowedLocationTypes(['url', 'file']);
         processing.addProcessor(

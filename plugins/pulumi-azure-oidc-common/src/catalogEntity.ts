@@ -160,3 +160,19 @@ export function recordedSubject(
     subjectAttributes: attributes as SubjectAttribute[],
   };
 }
+
+/** `organization/project/environment` from an entity's ESC annotations, when they name all three. */
+export function environmentRefFromAnnotations(
+  annotations: Record<string, string> | undefined,
+): string | undefined {
+  const part = (key: keyof typeof ESC_ANNOTATIONS) => {
+    const value = annotations?.[ESC_ANNOTATIONS[key]];
+    return typeof value === 'string' && value ? value : undefined;
+  };
+  const organization = part('organization');
+  const project = part('project');
+  const environment = part('environment');
+  return organization && project && environment
+    ? formatEnvironmentRef({ organization, project, environment })
+    : undefined;
+}

@@ -7,7 +7,7 @@
  * replacement exists.
  */
 import { fingerprint } from './hash';
-import { FederatedCredentialSpec } from './oidc';
+import { FederatedCredentialSpec } from './federatedCredentials';
 
 /** A credential the plan declares, with the logical name of its resource. */
 export interface PlannedCredential extends FederatedCredentialSpec {

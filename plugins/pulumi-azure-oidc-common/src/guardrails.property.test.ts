@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { assertProperty } from './__testUtils__/properties';
+import { assertProperty } from '@esc-azure-oidc/test-utils/properties';
 import { checkScopeAllowed, Guardrails } from './guardrails';
 import { parseScope } from './scopes';
 

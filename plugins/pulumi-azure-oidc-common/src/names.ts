@@ -14,6 +14,14 @@ export interface InputProblem {
   message: string;
 }
 
+/** The problem of one field, if it has one. */
+export function fieldProblem(
+  field: string,
+  message: string | undefined,
+): InputProblem[] {
+  return message ? [{ field, message }] : [];
+}
+
 /** Formats problems as one line each: `field must …`. */
 export function describeProblems(problems: InputProblem[]): string {
   return problems.map(p => `${p.field} ${p.message}`).join('\n');
@@ -98,6 +106,11 @@ export function checkResourceGroupName(value: string): string | undefined {
 
 const GUID_PATTERN =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Checks an Azure subscription id. */
+export function checkSubscriptionId(value: string): string | undefined {
+  return isGuid(value) ? undefined : 'must be a subscription id (a GUID)';
+}
 
 /** Whether a value is a GUID such as an Azure subscription or role id. */
 export function isGuid(value: string): boolean {

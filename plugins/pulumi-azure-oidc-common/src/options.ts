@@ -24,18 +24,18 @@ export interface ProvisioningOptions {
 export const DEFAULT_DATA_DIRECTORY = '.data/pulumi-azure-oidc';
 
 /**
- * The configured local catalog directory, as written (relative paths are
- * the backend's to resolve): `pulumiAzureOidc.localCatalog.directory`, or
+ * The local catalog directory, as configured (relative paths are the
+ * backend's to resolve): `pulumiAzureOidc.localCatalog.directory`, or
  * `catalog` in the data directory.
  */
-export function localCatalogDirectorySetting(config: {
-  getOptionalString(key: string): string | undefined;
+export function localCatalogDirectory(settings: {
+  /** `pulumiAzureOidc.dataDirectory`. */
+  dataDirectory?: string;
+  /** `pulumiAzureOidc.localCatalog.directory`. */
+  directory?: string;
 }): string {
   return (
-    config.getOptionalString('pulumiAzureOidc.localCatalog.directory') ??
-    `${
-      config.getOptionalString('pulumiAzureOidc.dataDirectory') ??
-      DEFAULT_DATA_DIRECTORY
-    }/catalog`
+    settings.directory ??
+    `${settings.dataDirectory ?? DEFAULT_DATA_DIRECTORY}/catalog`
   );
 }

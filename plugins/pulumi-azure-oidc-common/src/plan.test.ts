@@ -1,4 +1,4 @@
-import { PlanContext, planProvisioning, ProvisionRequest } from './plan';
+import { PlanContext, planProvisioning, ProvisionRequest } from '.';
 import { RoleCatalogue } from './roles';
 
 const sub = '11111111-2222-3333-4444-555555555555';

@@ -1,4 +1,5 @@
-import { federatedCredentials, SubjectMode, TrustRequest } from './oidc';
+import { federatedCredentials, TrustRequest } from './federatedCredentials';
+import { SubjectMode } from './oidc';
 import { checkClaims, Opening, presentedClaims } from './tokenClaims';
 import { LEGACY, NAMED } from './__testUtils__/environments';
 

@@ -14,10 +14,10 @@
  * AADSTS700213 for an unknown subject, AADSTS700212 for a wrong audience.
  */
 import { DEFAULT_ESC_PROJECT } from './names';
+import type { FederatedCredentialSpec } from './federatedCredentials';
 import {
   environmentSubject,
   EscEnvironmentRef,
-  FederatedCredentialSpec,
   iacImportSubject,
   oidcAudience,
   SubjectAttribute,

@@ -4,7 +4,10 @@ import {
   StructuredMetadataTable,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { ESC_ANNOTATIONS } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  ESC_ANNOTATIONS,
+  environmentRefFromAnnotations,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 
 /**
  * An ESC environment's Azure identity and definition, read from its entity:
@@ -13,15 +16,7 @@ import { ESC_ANNOTATIONS } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common
 export function EscEnvironmentCard() {
   const { entity } = useEntity();
   const annotations = entity.metadata.annotations ?? {};
-  const {
-    organization,
-    project,
-    environment,
-    clientId,
-    tenantId,
-    subscriptionId,
-    stackName,
-  } = ESC_ANNOTATIONS;
+  const { clientId, tenantId, subscriptionId, stackName } = ESC_ANNOTATIONS;
   const yaml =
     typeof entity.spec?.environmentYaml === 'string'
       ? entity.spec.environmentYaml
@@ -30,7 +25,7 @@ export function EscEnvironmentCard() {
     <InfoCard title="Pulumi ESC environment">
       <StructuredMetadataTable
         metadata={{
-          Environment: `${annotations[organization]}/${annotations[project]}/${annotations[environment]}`,
+          Environment: environmentRefFromAnnotations(annotations),
           'Client id': annotations[clientId],
           'Tenant id': annotations[tenantId],
           Subscription: annotations[subscriptionId],

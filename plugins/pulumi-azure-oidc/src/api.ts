@@ -5,6 +5,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  memoizeUntilFailure,
   PROVISIONING_OPTIONS_PATH,
   ProvisioningOptions,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
@@ -20,20 +21,12 @@ export const pulumiAzureOidcApiRef = createApiRef<PulumiAzureOidcApi>().with({
 });
 
 export class PulumiAzureOidcClient implements PulumiAzureOidcApi {
-  private options?: Promise<ProvisioningOptions>;
-
   constructor(
     private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
   ) {}
 
   /** Fetched once per page load; a failure is retried on the next call. */
-  getOptions(): Promise<ProvisioningOptions> {
-    this.options ??= this.load().catch(error => {
-      this.options = undefined;
-      throw error;
-    });
-    return this.options;
-  }
+  readonly getOptions = memoizeUntilFailure(() => this.load());
 
   private async load(): Promise<ProvisioningOptions> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('scaffolder');

@@ -44,7 +44,8 @@ export default createFrontendPlugin({
   extensions: [
     api,
     formField('pulumi-organization', 'pulumiOrganizationField'),
-    formField('pulumi-esc-name', 'pulumiEscNameField'),
+    formField('pulumi-esc-project', 'pulumiEscProjectField'),
+    formField('pulumi-esc-environment', 'pulumiEscEnvironmentField'),
     formField('pulumi-esc-reference', 'pulumiEscReferenceField'),
     formField('azure-subscription-picker', 'azureSubscriptionPickerField'),
     formField('azure-role-assignments', 'azureRoleAssignmentsField'),

@@ -7,27 +7,45 @@
 export {
   default,
   createPulumiAzureOidcModule,
-  type EngineContext,
   type PulumiAzureOidcModuleOptions,
 } from './module';
+export {
+  automationApiEngine,
+  environmentProvisioner,
+  type EngineContext,
+} from './wiring';
 export * from './actions';
 export {
+  ConfigProblem,
   readPulumiAzureOidcConfig,
   type AzureCredentials,
   type PulumiAzureOidcSettings,
 } from './config';
+export * from './engine/engine';
+export { emptyStackState } from './engine/stackModel';
 export {
-  AutomationApiEngine,
-  type ProvisioningEngine,
-  type ProvisionOptions,
+  createPreviewRunner,
+  type PreviewRunner,
+  type PreviewRequest,
+} from './engine/preview/previewRunner';
+export { PLACEHOLDERS as PREVIEW_PLACEHOLDERS } from './engine/preview/placeholders';
+export {
+  EnvironmentProvisioner,
+  type ProvisionerOptions,
   type ProvisionOutcome,
-} from './engine/automationEngine';
-export { emptyStackState, type StackState } from './engine/stackState';
+  type ProvisionResult,
+  type ProvisionTask,
+} from './provisioning/environmentProvisioner';
+export {
+  Stewardship,
+  type ChangeRequest,
+  type StewardshipOptions,
+} from './provisioning/stewardship';
 export {
   PulumiCloudEscEnvironments,
   type EscEnvironmentChange,
   type EscEnvironments,
-} from './escEnvironments';
+} from './pulumiCloud/escEnvironments';
 export {
   HttpClient,
   ServiceRequestError,
@@ -37,4 +55,3 @@ export {
   type ServiceResponse,
 } from './http/httpClient';
 export { SecretRedactor } from './secrets';
-export { Stewardship, type StewardshipOptions } from './stewardship';

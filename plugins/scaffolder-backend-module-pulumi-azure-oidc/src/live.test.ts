@@ -16,17 +16,14 @@ import {
 } from '@backstage/backend-test-utils';
 import { EscEnvironmentRef } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { LocalWorkspace, Stack } from '@pulumi/pulumi/automation';
 import { Document } from 'yaml';
 import { createPulumiAzureOidcProvisionAction } from './actions/provision';
-import { deployerReaders } from './azure/deployerReaders';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
-import { AutomationApiEngine } from './engine/automationEngine';
-import { PulumiCli } from './engine/pulumiCli';
-import { PulumiCloudEscEnvironments } from './escEnvironments';
 import { HttpClient } from './http/httpClient';
+import { PulumiCloudEscEnvironments } from './pulumiCloud/escEnvironments';
 import { SecretRedactor } from './secrets';
 import { checkTrust, TrustCheck } from './trust/trustCheck';
+import { automationApiEngine, environmentProvisioner } from './wiring';
 import { testStewardship } from './__testUtils__/stewardship';
 
 const REQUIRED = [
@@ -65,7 +62,6 @@ const describeLive = missing.length === 0 ? describe : describe.skip;
 function liveSetUp() {
   const env = process.env as Record<string, string>;
   const dir = createMockDirectory();
-  const stacks = new Map<string, Stack>();
   const escCreated: EscEnvironmentRef[] = [];
   const run = `run-${Date.now()}`;
   const project = 'backstage-live-test';
@@ -100,29 +96,19 @@ function liveSetUp() {
     accessToken: env.PULUMI_ACCESS_TOKEN,
     http,
   });
+  // The engine and the service the module builds, as a backend runs them.
   const logger = mockServices.logger.mock();
-  const engine = new AutomationApiEngine({
-    settings,
-    redactor,
-    logger,
-    cli: new PulumiCli({
-      autoInstall: false,
-      installRoot: `${dir.path}/cli`,
-      logger,
-    }),
-    recovery: deployerReaders({ azure: settings.azure, http }),
-    createOrSelectStack: async (args, options) => {
-      const stack = await LocalWorkspace.createOrSelectStack(args, options);
-      stacks.set(stack.name, stack);
-      return stack;
-    },
-  });
+  const engine = automationApiEngine({ settings, redactor, logger, http });
+  const stewardship = testStewardship();
   const action = createPulumiAzureOidcProvisionAction({
-    settings,
-    engine,
-    redactor,
-    stewardship: testStewardship(),
-    escEnvironments: esc,
+    stewardship,
+    provisioner: environmentProvisioner(settings, {
+      engine,
+      stewardship,
+      redactor,
+      http,
+      escEnvironments: esc,
+    }),
   });
 
   async function provision(input: Record<string, unknown>) {
@@ -169,7 +155,7 @@ function liveSetUp() {
     return checks;
   }
 
-  return { env, esc, stacks, escCreated, run, project, provision, proveTrust };
+  return { env, esc, engine, escCreated, run, project, provision, proveTrust };
 }
 
 describeLive(title, () => {
@@ -187,12 +173,12 @@ describeLive(title, () => {
     for (const environment of live.escCreated) {
       await live.esc.remove(environment).catch(e => failures.push(String(e)));
     }
-    for (const stack of live.stacks.values()) {
-      await stack
-        .destroy({ color: 'never' })
-        .then(() => stack.workspace.removeStack(stack.name))
+    for (const environment of live.escCreated) {
+      await live.engine
+        .destroy(environment, { authorize: () => {} })
         .catch(e => failures.push(String(e)));
     }
+    await live.engine.close?.();
     if (failures.length > 0) {
       throw new Error(`Clean-up left things behind:\n${failures.join('\n')}`);
     }

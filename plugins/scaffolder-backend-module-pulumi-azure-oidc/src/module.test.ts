@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { examples } from './actions/provision.examples';
 import pulumiAzureOidcModule from './module';
@@ -129,5 +130,28 @@ describe('the scaffolder module', () => {
     await expect(
       startModule({ azure: { tenantId: 'contoso' } }),
     ).rejects.toThrow('pulumiAzureOidc.azure.tenantId must be a GUID');
+  });
+
+  it('loads neither Pulumi nor the preview pool until a run needs them', () => {
+    // What the backend pays at start-up: the module's own code only. A
+    // fresh process, since this one has loaded Pulumi for other tests.
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '--eval',
+        `require(${JSON.stringify(require.resolve('./index'))});
+         console.log(JSON.stringify(Object.keys(require.cache)))`,
+      ],
+      { encoding: 'utf8' },
+    );
+    const modules: string[] = JSON.parse(loaded);
+    expect(modules.some(m => m.includes('/scaffolder-backend-module'))).toBe(
+      true,
+    );
+    expect(modules.filter(m => /[\\/](@pulumi|piscina)[\\/]/.test(m))).toEqual(
+      [],
+    );
   });
 });

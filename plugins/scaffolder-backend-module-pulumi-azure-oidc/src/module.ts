@@ -1,43 +1,29 @@
 import {
   coreServices,
   createBackendModule,
-  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { join } from 'node:path';
 import { createPulumiAzureOidcActions } from './actions';
+import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import {
-  configuredSecrets,
-  PulumiAzureOidcSettings,
-  readPulumiAzureOidcConfig,
-} from './config';
-import {
-  AutomationApiEngine,
-  ProvisioningEngine,
-} from './engine/automationEngine';
-import { PulumiCli } from './engine/pulumiCli';
-import { deployerReaders } from './azure/deployerReaders';
-import { PulumiCloudEscEnvironments } from './escEnvironments';
+  automationApiEngine,
+  EngineContext,
+  environmentProvisioner,
+} from './wiring';
+import { EnvironmentEngine } from './engine/engine';
 import { HttpClient } from './http/httpClient';
+import { Stewardship } from './provisioning/stewardship';
 import { createOptionsRouter } from './router';
 import { SecretRedactor } from './secrets';
-import { Stewardship } from './stewardship';
-
-/** What an engine may use: the settings, the redactor, a logger, the HTTP client. */
-export interface EngineContext {
-  settings: PulumiAzureOidcSettings;
-  redactor: SecretRedactor;
-  logger: LoggerService;
-  http: HttpClient;
-}
 
 export interface PulumiAzureOidcModuleOptions {
   /**
-   * The engine that runs `pulumi up`. Default: the Pulumi Automation API on
-   * the backend's host, with the CLI found or installed as configured.
+   * The engine that previews and changes environments. Default: the Pulumi
+   * Automation API on the backend's host, with the CLI found or installed
+   * as configured.
    */
-  createEngine?(context: EngineContext): ProvisioningEngine;
+  createEngine?(context: EngineContext): EnvironmentEngine;
 }
 
 /** The scaffolder module, with its engine chosen by the caller. */
@@ -53,6 +39,7 @@ export function createPulumiAzureOidcModule(
           scaffolder: scaffolderActionsExtensionPoint,
           config: coreServices.rootConfig,
           logger: coreServices.logger,
+          lifecycle: coreServices.lifecycle,
           httpRouter: coreServices.httpRouter,
           auth: coreServices.auth,
           userInfo: coreServices.userInfo,
@@ -62,10 +49,9 @@ export function createPulumiAzureOidcModule(
           scaffolder,
           config,
           logger,
+          lifecycle,
           httpRouter,
-          auth,
-          userInfo,
-          catalog,
+          ...deps
         }) {
           const settings = readPulumiAzureOidcConfig(config);
           const redactor = new SecretRedactor(configuredSecrets(settings));
@@ -73,53 +59,36 @@ export function createPulumiAzureOidcModule(
             ...settings.network,
             redact: text => redactor.redact(text),
           });
-          const engine = (options.createEngine ?? engineOnThisHost)({
+          const engine = (options.createEngine ?? automationApiEngine)({
             settings,
             redactor,
             logger,
             http,
           });
-          const { apiUrl, accessToken } = settings.pulumiCloud;
-          const escEnvironments = accessToken
-            ? new PulumiCloudEscEnvironments({ apiUrl, accessToken, http })
-            : undefined;
+          lifecycle.addShutdownHook(() => engine.close?.());
+          const stewardship = new Stewardship({
+            ...deps,
+            administrators: settings.administrators,
+            localCatalogDirectory: settings.localCatalogDirectory,
+          });
+          const provisioner = environmentProvisioner(settings, {
+            engine,
+            stewardship,
+            redactor,
+            http,
+          });
           scaffolder.addActions(
             ...createPulumiAzureOidcActions({
-              settings,
-              engine,
-              redactor,
-              catalog,
-              stewardship: new Stewardship({
-                userInfo,
-                auth,
-                catalog,
-                administrators: settings.administrators,
-                localCatalogDirectory: settings.localCatalogDirectory,
-              }),
-              escEnvironments,
+              provisioner,
+              stewardship,
+              catalog: deps.catalog,
+              localCatalogDirectory: settings.localCatalogDirectory,
             }),
           );
           httpRouter.use(createOptionsRouter(settings));
         },
       });
     },
-  });
-}
-
-function engineOnThisHost(context: EngineContext): ProvisioningEngine {
-  const { settings, logger, redactor, http } = context;
-  return new AutomationApiEngine({
-    ...context,
-    cli: new PulumiCli({
-      ...settings.cli,
-      installRoot: join(settings.dataDirectory, 'pulumi-cli'),
-      logger,
-    }),
-    recovery: deployerReaders({
-      azure: settings.azure,
-      http,
-      onToken: token => redactor.add(token),
-    }),
   });
 }
 

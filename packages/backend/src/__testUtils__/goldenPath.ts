@@ -1,16 +1,14 @@
 /**
- * The golden path's template run through a real portal backend, with only the
- * Pulumi engine stood in for at the Automation API boundary: what the
- * template tests share.
+ * The golden path's template run through a real portal backend, with only
+ * the engine stood in for: what the template tests share.
  */
-import {
-  escEnvironmentEntityName,
-  renderEnvironmentYaml,
-} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import scaffolderPulumiAzureOidc, {
+  createPreviewRunner,
   createPulumiAzureOidcModule,
   emptyStackState,
-  ProvisioningEngine,
+  EnvironmentEngine,
+  PREVIEW_PLACEHOLDERS,
   StackState,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
 import { readFileSync } from 'node:fs';
@@ -37,15 +35,28 @@ export const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
 /** What each stand-in stack's state holds. */
 export const stackStates = new Map<string, StackState>();
 
-/** What a successful `pulumi up` would report for a plan. */
-const engine: ProvisioningEngine = {
+/** Dry runs are the real program under mocks, in turn on this thread. */
+const previews = createPreviewRunner({ workers: 0 });
+
+/**
+ * An engine whose stacks are the map above and whose updates return what
+ * the real program registers under mocks, with the ids Azure would assign.
+ */
+const engine: EnvironmentEngine = {
   stackName: environment =>
     `${environment.organization}.${environment.project}.${environment.environment}`,
-  recorded: async environment =>
+  preview: plan =>
+    previews.run({
+      plan,
+      stackName: engine.stackName(plan.environment),
+      tenantId: TENANT,
+    }),
+  outputs: async environment =>
     stackStates.get(engine.stackName(environment)) ?? emptyStackState(),
-  provision: async (plan, { authorize }) => {
+  apply: async (plan, { authorize }) => {
     const stackName = engine.stackName(plan.environment);
     authorize(stackStates.get(stackName) ?? emptyStackState());
+    const { outputs } = await engine.preview(plan);
     stackStates.set(stackName, {
       ...emptyStackState(),
       resources: 4,
@@ -55,45 +66,20 @@ const engine: ProvisioningEngine = {
       subjectAttributes: plan.subjectAttributes,
       credentials: plan.credentials,
     });
-    return standInOutcome(plan, stackName);
+    return {
+      stackName,
+      outputs: JSON.parse(
+        JSON.stringify(outputs).replaceAll(
+          PREVIEW_PLACEHOLDERS.clientId,
+          CLIENT_ID,
+        ),
+      ),
+      changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
+    };
   },
+  destroy: () => Promise.reject(new Error('not part of these tests')),
+  refresh: () => Promise.reject(new Error('not part of these tests')),
 };
-
-function standInOutcome(
-  plan: Parameters<ProvisioningEngine['provision']>[0],
-  stackName: string,
-) {
-  return {
-    stackName,
-    outputs: {
-      clientId: CLIENT_ID,
-      tenantId: TENANT,
-      subscriptionId: plan.subscriptionId,
-      applicationObjectId: 'application-object-id',
-      servicePrincipalObjectId: 'service-principal-object-id',
-      issuer: plan.issuer,
-      audience: plan.audience,
-      subjects: plan.credentials.map(c => c.subject),
-      subjectMode: plan.subjectMode,
-      subjectAttributes: plan.subjectAttributes,
-      federatedCredentialIds: [],
-      roleAssignmentIds: [],
-      environmentRef: plan.environmentRef,
-      environmentYaml: renderEnvironmentYaml({
-        clientId: CLIENT_ID,
-        tenantId: TENANT,
-        subscriptionId: plan.subscriptionId,
-        subjectAttributes:
-          plan.subjectMode === 'subjectAttributes'
-            ? plan.subjectAttributes
-            : undefined,
-        keyVault: plan.keyVault,
-      }),
-      owner: plan.owner,
-    },
-    changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
-  };
-}
 
 /** The module, with the engine above instead of the Automation API. */
 const scaffolderModuleWithStandInEngine = createPulumiAzureOidcModule({

@@ -21,7 +21,7 @@ import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { pulumiAzureOidcApiRef } from '../api';
-import { portalOptionRule, portalOptionRules } from './rules';
+import { PORTAL_OPTIONS, portalOption, unavailableReason } from './rules';
 
 type StringFieldProps = FieldExtensionComponentProps<string>;
 
@@ -212,26 +212,28 @@ export function PortalOptionCheckbox(
 ) {
   const { formData, onChange, schema, uiSchema, idSchema, rawErrors } = props;
   const { value: options, loading, error } = useProvisioningOptions();
-  const rule = portalOptionRule(uiSchema?.['ui:options']?.option);
+  const option = portalOption(uiSchema?.['ui:options']?.option);
   const unavailable =
-    rule && options
-      ? rule(options, (props.formContext?.formData ?? {}) as object)
+    option && options
+      ? unavailableReason(
+          option,
+          (props.formContext?.formData ?? {}) as object,
+          options,
+        )
       : undefined;
   // A choice the platform does not offer is never left on.
   useEffect(() => {
     if (unavailable && formData) onChange(false);
   }, [unavailable, formData, onChange]);
-  const problem = rule
+  const problem = option
     ? error?.message
-    : `ui:options.option must be one of ${Object.keys(portalOptionRules).join(
-        ', ',
-      )}`;
+    : `ui:options.option must be one of ${PORTAL_OPTIONS.join(', ')}`;
   const reason = unavailable && asSentence(unavailable);
   return (
     <FormControl
       margin="normal"
       error={!!problem || !!rawErrors?.length}
-      disabled={loading || !rule || !!unavailable}
+      disabled={loading || !option || !!unavailable}
     >
       <FormControlLabel
         label={schema.title}

@@ -1,5 +1,7 @@
 import { ApiHolder } from '@backstage/frontend-plugin-api';
+import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { createFormField } from '@backstage/plugin-scaffolder-react/alpha';
+import { RequestField } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { FieldValidation } from '@rjsf/utils';
 import { pulumiAzureOidcApiRef } from '../api';
 import {
@@ -7,22 +9,10 @@ import {
   AzureSubscriptionPicker,
   PortalOptionCheckbox,
   PulumiOrganizationField,
-  RoleAssignmentRow,
   RuleTextField,
 } from './components';
 import { SubjectModeField } from './SubjectModeField';
-import {
-  organizationProblem,
-  portalOptionRule,
-  roleAssignmentProblems,
-  subscriptionProblem,
-  TextRule,
-  textRules,
-} from './rules';
-
-const report = (validation: FieldValidation, problem: string | undefined) => {
-  if (problem) validation.addError(problem);
-};
+import { fieldProblems, portalOption, withAnswer } from './rules';
 
 const options = (apiHolder: ApiHolder) => {
   const api = apiHolder.get(pulumiAzureOidcApiRef);
@@ -30,93 +20,91 @@ const options = (apiHolder: ApiHolder) => {
   return api.getOptions();
 };
 
+const isEmpty = (value: unknown) =>
+  value === undefined ||
+  value === '' ||
+  (Array.isArray(value) && value.length === 0);
+
 /**
- * A text field checked by one of the naming rules. As the items of an array,
- * the form validates the whole array at once: each item is checked, and
- * named by the items' title and position.
+ * A field that sets one input of pulumi:azureOidc:provision and is checked
+ * by that input's rule, with the rest of the page's answers: the input is
+ * fixed, or named by the template (`ui:options.option`). Empty optional
+ * fields are the schema's to require.
  */
-const ruleField = (name: string, rule: TextRule) =>
+const requestField = (
+  name: string,
+  field: RequestField | ((uiOptions: any) => RequestField | undefined),
+  component: (props: FieldExtensionComponentProps<any>) => JSX.Element | null,
+) =>
   createFormField({
     name,
-    component: RuleTextField,
-    validation: (value: string | string[], validation, { schema }) => {
-      if (Array.isArray(value)) {
-        value.forEach((item, index) => {
-          const problem = textRules[rule](item ?? '');
-          if (problem)
-            validation.addError(
-              `${schema.title ?? 'Item'} ${index + 1} ${problem}`,
-            );
-        });
-      } else if (value) {
-        report(validation, textRules[rule](value));
+    component,
+    validation: async (
+      value: unknown,
+      validation: FieldValidation,
+      { apiHolder, formData, uiSchema },
+    ) => {
+      const input =
+        typeof field === 'string' ? field : field(uiSchema?.['ui:options']);
+      if (!input || isEmpty(value) || value === false) return;
+      const answers = withAnswer(formData ?? {}, input, value);
+      for (const problem of fieldProblems(
+        input,
+        answers,
+        await options(apiHolder),
+      )) {
+        validation.addError(problem);
       }
     },
   });
 
-export const pulumiEscNameField = ruleField('PulumiEscName', 'escName');
-export const pulumiEscReferenceField = ruleField(
+export const pulumiOrganizationField = requestField(
+  'PulumiOrganization',
+  'organization',
+  PulumiOrganizationField,
+);
+export const pulumiEscProjectField = requestField(
+  'PulumiEscProject',
+  'project',
+  RuleTextField,
+);
+export const pulumiEscEnvironmentField = requestField(
+  'PulumiEscEnvironment',
+  'environment',
+  RuleTextField,
+);
+export const pulumiEscReferenceField = requestField(
   'PulumiEscReference',
-  'environmentReference',
+  'rootEnvironments',
+  RuleTextField,
 );
-export const azureKeyVaultNameField = ruleField(
+export const azureSubscriptionPickerField = requestField(
+  'AzureSubscriptionPicker',
+  'subscriptionId',
+  AzureSubscriptionPicker,
+);
+export const azureRoleAssignmentsField = requestField(
+  'AzureRoleAssignments',
+  'roleAssignments',
+  AzureRoleAssignments,
+);
+export const azureKeyVaultNameField = requestField(
   'AzureKeyVaultName',
-  'keyVaultName',
+  'keyVault.name',
+  RuleTextField,
 );
-export const azureKeyVaultSecretNameField = ruleField(
+export const azureKeyVaultSecretNameField = requestField(
   'AzureKeyVaultSecretName',
-  'keyVaultSecretName',
+  'keyVault.secrets',
+  RuleTextField,
 );
 
-export const pulumiOrganizationField = createFormField({
-  name: 'PulumiOrganization',
-  component: PulumiOrganizationField,
-  validation: async (value: string, validation, { apiHolder }) => {
-    if (value)
-      report(validation, organizationProblem(value, await options(apiHolder)));
-  },
-});
-
-export const azureSubscriptionPickerField = createFormField({
-  name: 'AzureSubscriptionPicker',
-  component: AzureSubscriptionPicker,
-  validation: async (value: string, validation, { apiHolder }) => {
-    if (value)
-      report(validation, subscriptionProblem(value, await options(apiHolder)));
-  },
-});
-
-export const azureRoleAssignmentsField = createFormField({
-  name: 'AzureRoleAssignments',
-  component: AzureRoleAssignments,
-  validation: async (
-    value: RoleAssignmentRow[],
-    validation,
-    { apiHolder, formData },
-  ) => {
-    const problems = roleAssignmentProblems(
-      value ?? [],
-      formData.subscriptionId as string | undefined,
-      await options(apiHolder),
-    );
-    problems.forEach(problem => validation.addError(problem));
-  },
-});
-
-export const pulumiPortalOptionField = createFormField({
-  name: 'PulumiPortalOption',
-  component: PortalOptionCheckbox,
-  validation: async (
-    value: boolean,
-    validation,
-    { apiHolder, formData, uiSchema },
-  ) => {
-    const rule = portalOptionRule(uiSchema?.['ui:options']?.option);
-    if (value && rule) {
-      report(validation, rule(await options(apiHolder), formData));
-    }
-  },
-});
+/** A choice the platform may not offer, checked by the rule of the input it sets. */
+export const pulumiPortalOptionField = requestField(
+  'PulumiPortalOption',
+  uiOptions => portalOption(uiOptions?.option),
+  PortalOptionCheckbox,
+);
 
 export const pulumiSubjectModeField = createFormField({
   name: 'PulumiSubjectMode',

@@ -1,116 +1,80 @@
 /**
- * What each field of the template checks: the very rules, and sentences,
- * that pulumi:azureOidc:provision applies to the same inputs.
+ * What the form says about a field: the common package's rule for the
+ * request field it sets, applied to the form's answers, with the words
+ * pulumi:azureOidc:provision uses; items are named by their position.
  */
 import {
-  checkEnvironmentReference,
-  checkEscEnvironmentCreation,
-  checkEscName,
-  checkIacSubjectAllowed,
-  checkKeyVaultName,
-  checkKeyVaultSecretName,
-  checkOrganizationAllowed,
-  checkScopeAllowed,
-  checkSubscriptionAllowed,
-  isGuid,
-  parseScope,
+  FIELD_RULES,
+  FieldRuleContext,
+  InputProblem,
   ProvisioningOptions,
-  resolveRequestedRole,
+  ProvisionRequest,
+  RequestField,
   RoleCatalogue,
-  SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 
-/** Rules that need nothing but the value. */
-export const textRules = {
-  escName: checkEscName,
-  environmentReference: checkEnvironmentReference,
-  keyVaultName: checkKeyVaultName,
-  keyVaultSecretName: checkKeyVaultSecretName,
-} as const;
+/** What the rules know of the portal, from the options it serves. */
+export function ruleContext(options: ProvisioningOptions): FieldRuleContext {
+  return {
+    defaultOrganization: options.organization,
+    defaultSubscriptionId: options.defaultSubscriptionId,
+    guardrails: options.guardrails,
+    roles: new RoleCatalogue(options.roles),
+    escEnvironmentsEnabled: options.escEnvironmentsEnabled,
+  };
+}
 
-export type TextRule = keyof typeof textRules;
+/** The form's answers as a request, with `value` where `field` puts it. */
+export function withAnswer(
+  answers: object,
+  field: RequestField,
+  value: unknown,
+): Partial<ProvisionRequest> {
+  const [head, tail] = field.split('.');
+  if (!tail) return { ...answers, [head]: value };
+  const parent = (answers as Record<string, object | undefined>)[head];
+  return { ...answers, [head]: { ...parent, [tail]: value } };
+}
 
-export function organizationProblem(
-  value: string,
+/** Every problem the field's rule finds in the answers, as the form shows it. */
+export function fieldProblems(
+  field: RequestField,
+  answers: Partial<ProvisionRequest>,
   options: ProvisioningOptions,
-): string | undefined {
-  return (
-    checkEscName(value) ?? checkOrganizationAllowed(options.guardrails, value)
+): string[] {
+  return FIELD_RULES[field](answers, ruleContext(options)).map(problem =>
+    inFormWords(field, problem),
   );
 }
 
-export function subscriptionProblem(
-  value: string,
-  options: ProvisioningOptions,
-): string | undefined {
-  if (!isGuid(value)) {
-    return 'must be a subscription id (a GUID)';
-  }
-  return checkSubscriptionAllowed(options.guardrails, value);
+/** `roleAssignments[1].role must …` below the role assignments: `2. role must …`. */
+export function inFormWords(field: string, problem: InputProblem): string {
+  const item = /^\[(\d+)\](?:\.(\w+))?$/.exec(
+    problem.field.slice(field.length),
+  );
+  if (!item) return problem.message;
+  return `${Number(item[1]) + 1}. ${item[2] ? `${item[2]} ` : ''}${
+    problem.message
+  }`;
 }
 
-/**
- * Every problem with the role assignments, each named by its position:
- * `2. role names 'Owner', a privileged role …`. Scopes are checked against
- * the subscription chosen on the same page.
- */
-export function roleAssignmentProblems(
-  rows: Array<{ role?: string; scope?: string }>,
-  subscriptionId: string | undefined,
-  options: ProvisioningOptions,
-): string[] {
-  const catalogue = new RoleCatalogue(options.roles);
-  const subscription =
-    subscriptionId && isGuid(subscriptionId) ? subscriptionId : undefined;
-  return rows.flatMap((row, index) => {
-    const problems: string[] = [];
-    const resolved = resolveRequestedRole(
-      options.guardrails,
-      catalogue,
-      row.role ?? '',
-    );
-    if (!row.role) {
-      problems.push('role must be chosen');
-    } else if ('problem' in resolved) {
-      problems.push(`role ${resolved.problem}`);
-    }
-    if (subscription) {
-      const parsed = parseScope(row.scope, subscription);
-      const problem =
-        'problem' in parsed
-          ? parsed.problem
-          : checkScopeAllowed(options.guardrails, parsed.scope);
-      if (problem) problems.push(`scope ${problem}`);
-    }
-    return problems.map(problem => `${index + 1}. ${problem}`);
-  });
+/** Choices the platform may not offer, by the input they set. */
+export const PORTAL_OPTIONS = [
+  'includeIacSubject',
+  'createEscEnvironment',
+] as const;
+export type PortalOption = (typeof PORTAL_OPTIONS)[number];
+
+/** The option a template's `ui:options.option` names; nothing for one it does not know. */
+export function portalOption(option: unknown): PortalOption | undefined {
+  return PORTAL_OPTIONS.find(known => known === option);
 }
 
 /** Why the platform does not offer a choice, given the rest of the form; nothing when it does. */
-export type PortalOptionRule = (
+export function unavailableReason(
+  option: PortalOption,
+  answers: object,
   options: ProvisioningOptions,
-  formData: { subjectMode?: SubjectMode },
-) => string | undefined;
-
-/** Choices the platform may not offer, by the input they set. */
-export const portalOptionRules: Record<
-  'includeIacSubject' | 'createEscEnvironment',
-  PortalOptionRule
-> = {
-  includeIacSubject: (options, formData) =>
-    checkIacSubjectAllowed(
-      options.guardrails,
-      formData.subjectMode ?? 'environment',
-    ),
-  createEscEnvironment: options =>
-    checkEscEnvironmentCreation(options.escEnvironmentsEnabled),
-};
-
-/** The rule of a template's `ui:options.option`; nothing for a name it does not know. */
-export function portalOptionRule(
-  option: unknown,
-): PortalOptionRule | undefined {
-  return Object.entries(portalOptionRules).find(
-    ([name]) => name === option,
-  )?.[1];
+): string | undefined {
+  return fieldProblems(option, withAnswer(answers, option, true), options)[0];
 }

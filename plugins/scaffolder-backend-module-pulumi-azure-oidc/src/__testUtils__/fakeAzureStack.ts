@@ -28,9 +28,9 @@ import {
 } from '@pulumi/pulumi/automation';
 import * as pulumi from '@pulumi/pulumi';
 import { randomUUID } from 'node:crypto';
-import { EngineStack } from '../engine/automationEngine';
-import { GET_CLIENT_CONFIG, runUnderMocks } from '../engine/dryRun';
-import { logicalNameOf, RESOURCE_TYPES } from '../engine/stackState';
+import { EngineStack } from '../engine/automation/workspace';
+import { GET_CLIENT_CONFIG, runUnderMocks } from '../engine/preview/mockRun';
+import { logicalNameOf, RESOURCE_TYPES } from '../engine/stackModel';
 
 interface StateResource {
   urn: string;
@@ -53,6 +53,8 @@ export interface FakeAzureStack extends EngineStack {
   imports: string[][];
   /** The resource whose creation the next update dies in, if any. */
   crashAt?: string;
+  /** Whether the stack was removed from the state backend. */
+  removed: boolean;
 }
 
 export function fakeAzureStack(
@@ -75,12 +77,35 @@ export function fakeAzureStack(
       };
     },
     async setAllConfig() {},
-    async refresh(refreshOptions) {
+    async refresh(refreshOptions?: { clearPendingCreates?: boolean }) {
       if (refreshOptions?.clearPendingCreates) stack.pending = [];
     },
     async up(upOptions?: UpOptions) {
       return update(cloud, stack, upOptions!);
     },
+    // What is gone from the stand-in shows as a delete, the rest as same.
+    async previewRefresh(refreshOptions?: UpOptions) {
+      for (const resource of stack.resources) {
+        const op = read(cloud, resource.type, resource.id) ? 'same' : 'delete';
+        refreshOptions?.onEvent?.({
+          sequence: 0,
+          timestamp: 0,
+          resOutputsEvent: {
+            metadata: { op, urn: resource.urn, type: resource.type },
+          } as never,
+        });
+      }
+    },
+    async destroy() {
+      for (const resource of [...stack.resources].reverse()) {
+        remove(cloud, resource);
+      }
+      stack.resources = [];
+    },
+    async remove() {
+      stack.removed = true;
+    },
+    removed: false,
     crashAt: options.crashAt,
   };
   return stack;
@@ -180,11 +205,7 @@ async function update(
           };
         },
       },
-      {
-        projectName: 'esc-azure-oidc',
-        stackName: 'stand-in',
-        organization: 'acme',
-      },
+      { stackName: 'stand-in', organization: 'acme' },
     );
   } catch (error) {
     failure ??= { urn: '', message: (error as Error).message };
@@ -342,6 +363,10 @@ function read(cloud: AzureStandIn, type: string, id: string) {
     case RESOURCE_TYPES.application: {
       const app = cloud.applications.find(a => `/applications/${a.id}` === id);
       return app && { objectId: app.id, clientId: app.appId };
+    }
+    case RESOURCE_TYPES.servicePrincipal: {
+      const principal = cloud.servicePrincipals.find(p => p.id === id);
+      return principal && { objectId: principal.id };
     }
     case RESOURCE_TYPES.credential: {
       const [objectId, , credentialId] = id.split('/');

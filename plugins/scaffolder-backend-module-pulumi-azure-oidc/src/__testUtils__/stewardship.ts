@@ -2,7 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ESC_ANNOTATIONS } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import { Stewardship } from '../stewardship';
+import { Stewardship } from '../provisioning/stewardship';
 
 /** The user tasks run for in tests: Ada, of the payments team. */
 export const ADA = {

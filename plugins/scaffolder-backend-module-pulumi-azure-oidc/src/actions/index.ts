@@ -1,9 +1,6 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { PulumiAzureOidcSettings } from '../config';
-import { ProvisioningEngine } from '../engine/automationEngine';
-import { EscEnvironments } from '../escEnvironments';
-import { SecretRedactor } from '../secrets';
-import { Stewardship } from '../stewardship';
+import { EnvironmentProvisioner } from '../provisioning/environmentProvisioner';
+import { Stewardship } from '../provisioning/stewardship';
 import { createPulumiAzureOidcProvisionAction } from './provision';
 import { createPulumiAzureOidcPublishLocalAction } from './publishLocal';
 import { createPulumiAzureOidcRegisterLocalAction } from './registerLocal';
@@ -27,19 +24,18 @@ export {
   WRITE_CATALOG_INFO_ACTION_ID,
 } from './writeCatalogInfo';
 
-/** Every action of the module, wired to one engine and one catalog. */
+/** Every action of the module, wired to one provisioning service and one catalog. */
 export function createPulumiAzureOidcActions(options: {
-  settings: PulumiAzureOidcSettings;
-  engine: ProvisioningEngine;
-  redactor: SecretRedactor;
-  catalog: CatalogService;
+  provisioner: EnvironmentProvisioner;
   stewardship: Stewardship;
-  escEnvironments?: EscEnvironments;
+  catalog: CatalogService;
+  /** `pulumiAzureOidc.localCatalog.directory`, resolved. */
+  localCatalogDirectory: string;
 }) {
-  const { settings, catalog, stewardship } = options;
-  const directory = settings.localCatalogDirectory;
+  const { provisioner, stewardship, catalog } = options;
+  const directory = options.localCatalogDirectory;
   return [
-    createPulumiAzureOidcProvisionAction(options),
+    createPulumiAzureOidcProvisionAction({ provisioner, stewardship }),
     createPulumiAzureOidcWriteCatalogInfoAction(),
     createPulumiAzureOidcPublishLocalAction({ directory, stewardship }),
     createPulumiAzureOidcRegisterLocalAction({ catalog, directory }),

@@ -2,30 +2,29 @@
  * How `pulumi:azureOidc:provision` chooses the subject mode, and how it
  * changes one without a moment when neither subject is trusted.
  */
-import { ConfigReader } from '@backstage/config';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import {
   ESC_ANNOTATIONS,
   escEnvironmentEntityName,
-  ProvisionPlan,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { readPulumiAzureOidcConfig } from '../config';
-import {
-  ProvisioningEngine,
-  ProvisionOutcome,
-} from '../engine/automationEngine';
-import { emptyStackState, StackState } from '../engine/stackState';
-import { EscEnvironments } from '../escEnvironments';
-import { SecretRedactor } from '../secrets';
+import { EnvironmentEngine } from '../engine/engine';
+import { emptyStackState, StackState } from '../engine/stackModel';
+import { EscEnvironments } from '../pulumiCloud/escEnvironments';
 import { recordingLogger } from '../__testUtils__/logger';
 import {
   RECORDED_ENVIRONMENT_CREDENTIAL,
   SUBSCRIPTION,
   TENANT,
 } from '../__testUtils__/plans';
+import {
+  applyOver,
+  engineMock,
+  outcomeOf,
+  provisionAction,
+  testSettings,
+} from '../__testUtils__/provisioning';
 import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
-import { createPulumiAzureOidcProvisionAction } from './provision';
 
 const ENVIRONMENT_SUBJECT = 'pulumi:environments:org:acme:env:payments/prod';
 const ATTRIBUTES_SUBJECT =
@@ -49,61 +48,33 @@ const input = {
   owner: 'group:default/payments-team',
 };
 
-function outcomeOf(plan: ProvisionPlan): ProvisionOutcome {
-  return {
-    stackName: 'acme.payments.prod-0123456789ab',
-    outputs: {
-      clientId: 'client',
-      tenantId: TENANT,
-      subscriptionId: SUBSCRIPTION,
-      applicationObjectId: 'app',
-      servicePrincipalObjectId: 'sp',
-      issuer: plan.issuer,
-      audience: plan.audience,
-      subjects: plan.credentials.map(c => c.subject),
-      subjectMode: plan.subjectMode,
-      subjectAttributes: plan.subjectAttributes,
-      federatedCredentialIds: [],
-      roleAssignmentIds: [],
-      environmentRef: plan.environmentRef,
-      environmentYaml: `# Managed by the portal\n# ${plan.subjectMode}\n`,
-      owner: plan.owner,
-    },
-    changes: { created: 1, updated: 0, replaced: 0, deleted: 0, same: 3 },
-  };
-}
-
 describe('the subject mode of pulumi:azureOidc:provision', () => {
   const dir = createMockDirectory();
-  const settings = readPulumiAzureOidcConfig(
-    new ConfigReader({
-      pulumiAzureOidc: {
-        dataDirectory: dir.path,
-        pulumiCloud: { organization: 'acme', accessToken: 'token' },
-        azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
-        guardrails: { allowedSubscriptions: [{ id: SUBSCRIPTION }] },
-      },
-    }),
-  );
+  const settings = testSettings(dir.path, {
+    pulumiCloud: { organization: 'acme', accessToken: 'token' },
+    azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
+    guardrails: { allowedSubscriptions: [{ id: SUBSCRIPTION }] },
+  });
   /** What happened, in order: each update's subjects, and each ESC write. */
   let sequence: string[];
-  let engine: jest.Mocked<ProvisioningEngine>;
+  let engine: jest.Mocked<EnvironmentEngine>;
   let escEnvironments: jest.Mocked<EscEnvironments>;
   let logger: ReturnType<typeof recordingLogger>;
 
+  /** An update that records the subjects it trusts. */
+  const trackedApply = (state: StackState) =>
+    applyOver(state, plan => {
+      sequence.push(
+        `update trusting ${plan.credentials.map(c => c.subject).join(' + ')}`,
+      );
+      return outcomeOf(plan);
+    });
+
   beforeEach(() => {
     sequence = [];
-    engine = {
-      stackName: jest.fn().mockReturnValue('acme.payments.prod-0123456789ab'),
-      recorded: jest.fn().mockResolvedValue(environmentModeStack),
-      provision: jest.fn(async (plan, { authorize }) => {
-        authorize(environmentModeStack);
-        sequence.push(
-          `update trusting ${plan.credentials.map(c => c.subject).join(' + ')}`,
-        );
-        return outcomeOf(plan);
-      }),
-    };
+    engine = engineMock();
+    engine.outputs.mockResolvedValue(environmentModeStack);
+    engine.apply.mockImplementation(trackedApply(environmentModeStack));
     escEnvironments = {
       read: jest.fn().mockResolvedValue({
         yaml: '# Managed by the portal\n',
@@ -123,13 +94,7 @@ describe('the subject mode of pulumi:azureOidc:provision', () => {
   });
 
   const run = (actionInput: object, options: { isDryRun?: boolean } = {}) =>
-    createPulumiAzureOidcProvisionAction({
-      settings,
-      engine,
-      escEnvironments,
-      stewardship: testStewardship(),
-      redactor: new SecretRedactor(),
-    }).handler({
+    provisionAction(settings, { engine, escEnvironments }).handler({
       ...createMockActionContext({ input: actionInput as any, logger }),
       ...options,
     });
@@ -189,32 +154,24 @@ describe('the subject mode of pulumi:azureOidc:provision', () => {
       'group:default/payments-team',
     );
     entity.metadata.annotations![ESC_ANNOTATIONS.subjectMode] = 'environment';
-    const dryRun = createPulumiAzureOidcProvisionAction({
-      settings,
+    const dryRun = provisionAction(settings, {
       engine,
       escEnvironments,
       stewardship: testStewardship({ entities: [entity] }),
-      redactor: new SecretRedactor(),
     });
     await dryRun.handler({
       ...createMockActionContext({ input: input as any, logger }),
       isDryRun: true,
     });
-    expect(engine.recorded).not.toHaveBeenCalled();
+    expect(engine.outputs).not.toHaveBeenCalled();
     expect(logger.lines).toContain(
       "info would create: federated credential 'pulumi-esc-environment' for pulumi:environments:org:acme:env:payments/prod",
     );
   });
 
   it('gives new environments the subjectAttributes mode', async () => {
-    engine.recorded.mockResolvedValue(emptyStackState());
-    engine.provision.mockImplementation(async (plan, { authorize }) => {
-      authorize(emptyStackState());
-      sequence.push(
-        `update trusting ${plan.credentials.map(c => c.subject).join(' + ')}`,
-      );
-      return outcomeOf(plan);
-    });
+    engine.outputs.mockResolvedValue(emptyStackState());
+    engine.apply.mockImplementation(trackedApply(emptyStackState()));
     await run({ ...input, environment: 'prod' });
     expect(sequence).toEqual([`update trusting ${ATTRIBUTES_SUBJECT}`]);
   });

@@ -1,16 +1,14 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { makeValidator } from '@backstage/catalog-model';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   CATALOG_INFO_FILE,
-  checkOwnerChoice,
-  checkRecord,
   ENVIRONMENT_YAML_FILE,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeEntityFile, Stewardship } from '../stewardship';
+import { describeEntityFile, Stewardship } from '../provisioning/stewardship';
 import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './publishLocal.examples';
 
@@ -86,23 +84,16 @@ export function createPulumiAzureOidcPublishLocalAction(options: {
             )} must hold exactly one Resource, the ESC environment '${entityName}' of the default namespace, as pulumi:azureOidc:writeCatalogInfo writes it`,
           );
         }
-        const requester = await options.stewardship.requester(ctx);
-        const refuse = (problem: string | undefined) => {
-          if (problem) {
-            throw new NotAllowedError(
-              `Cannot publish ${entityName}: ${problem}`,
-            );
-          }
-        };
-        const ownerProblem = checkOwnerChoice(requester, entity.owner);
-        refuse(ownerProblem && `its owner ${ownerProblem}`);
-        for (const record of [
-          await options.stewardship.catalogRecord(entityName),
-          await options.stewardship.localRecord(entityName),
-        ]) {
-          const problem = checkRecord(requester, entity.environmentRef, record);
-          refuse(problem && `it ${problem}`);
-        }
+        await options.stewardship.authorize(
+          await options.stewardship.requester(ctx),
+          {
+            verb: 'publish',
+            label: entityName,
+            environmentRef: entity.environmentRef,
+            entityName,
+            owner: entity.owner,
+          },
+        );
 
         if (ctx.isDryRun) {
           ctx.logger.info(`Dry run: would copy the entity files to ${target}`);

@@ -71,7 +71,10 @@ describe('pulumi:azureOidc:writeCatalogInfo', () => {
             title: 'ESC environment acme/payments/prod',
             url: provision.pulumiCloudUrl,
           },
-          { title: 'Entra application', url: provision.azurePortalUrl },
+          {
+            title: 'Entra application Pulumi ESC acme/payments/prod',
+            url: provision.azurePortalUrl,
+          },
         ],
       },
       spec: {

@@ -12,6 +12,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document } from 'yaml';
+import { linkList } from '../provisioning/links';
 import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './writeCatalogInfo.examples';
 
@@ -99,15 +100,7 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
           subjectMode: provision.subjectMode,
           subjectAttributes: provision.subjectAttributes,
           environmentYaml: provision.environmentYaml,
-          links: [
-            {
-              title: `ESC environment ${provision.environmentRef}`,
-              url: provision.pulumiCloudUrl,
-            },
-            ...(provision.azurePortalUrl
-              ? [{ title: 'Entra application', url: provision.azurePortalUrl }]
-              : []),
-          ],
+          links: linkList(provision),
         });
 
         const targetPath = ctx.input.targetPath ?? 'esc-environment';

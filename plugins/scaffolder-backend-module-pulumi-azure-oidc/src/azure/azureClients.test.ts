@@ -1,6 +1,6 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { AzureStandIn, azureStandIn } from '@esc-azure-oidc/test-utils';
-import { AzureCredentials } from '../config';
+import { AzureCredentials } from './azureCredentials';
 import { HttpClient } from '../http/httpClient';
 import { DeployerTokens } from './deployerTokens';
 import { MicrosoftGraph } from './graph';

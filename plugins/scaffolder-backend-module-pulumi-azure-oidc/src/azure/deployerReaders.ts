@@ -1,5 +1,5 @@
-import { PulumiAzureOidcSettings } from '../config';
 import { HttpClient } from '../http/httpClient';
+import { AzureCredentials, AzureEndpoints } from './azureCredentials';
 import { DeployerTokens } from './deployerTokens';
 import { MicrosoftGraph } from './graph';
 import { ResourceManager } from './resourceManager';
@@ -14,10 +14,11 @@ export interface DeployerReaders {
  * credential; `onToken` sees each token, so that no log ever shows one.
  */
 export function deployerReaders(options: {
-  azure: Pick<
-    PulumiAzureOidcSettings['azure'],
-    'credentials' | 'tenantId' | 'endpoints'
-  >;
+  azure: {
+    credentials: AzureCredentials;
+    tenantId?: string;
+    endpoints: AzureEndpoints;
+  };
   http: HttpClient;
   onToken?(token: string): void;
 }): DeployerReaders {

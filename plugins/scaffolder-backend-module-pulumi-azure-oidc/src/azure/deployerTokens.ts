@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { AzureCredentials, AzureEndpoints } from '../config';
+import { AzureCredentials, AzureEndpoints } from './azureCredentials';
 import { HttpClient } from '../http/httpClient';
 
 export type AzureApi = 'graph' | 'resourceManager';

@@ -1,12 +1,9 @@
 import { parse } from 'yaml';
 import { SUBSCRIPTION, TENANT, testPlan } from '../__testUtils__/plans';
-import { dryRunProgram, PLACEHOLDERS } from './dryRun';
+import { mockRun } from './preview/mockRun';
+import { PLACEHOLDERS } from './preview/placeholders';
 
-const options = {
-  projectName: 'esc-azure-oidc',
-  stackName: 'test',
-  tenantId: TENANT,
-};
+const options = { stackName: 'test', tenantId: TENANT };
 
 describe('the Pulumi program, under mocks', () => {
   it('builds the application, its service principal, the credential and the roles', async () => {
@@ -16,7 +13,7 @@ describe('the Pulumi program, under mocks', () => {
         { role: 'Contributor', scope: 'rg-payments' },
       ],
     });
-    const { resources } = await dryRunProgram(plan, options);
+    const { resources } = await mockRun(plan, options);
 
     // Resources register as their inputs resolve: compare as a set.
     const byName = (a: string[], b: string[]) => a[1].localeCompare(b[1]);
@@ -94,7 +91,7 @@ describe('the Pulumi program, under mocks', () => {
   });
 
   it('uses the bare organization as audience and both spellings in the default project', async () => {
-    const { resources } = await dryRunProgram(
+    const { resources } = await mockRun(
       testPlan({ project: 'default' }),
       options,
     );
@@ -115,7 +112,7 @@ describe('the Pulumi program, under mocks', () => {
   });
 
   it('adds the <yaml> credential of IaC stacks to the plain subject when asked', async () => {
-    const { resources } = await dryRunProgram(
+    const { resources } = await mockRun(
       testPlan({ subjectMode: 'environment', includeIacSubject: true }),
       options,
     );
@@ -138,7 +135,7 @@ describe('the Pulumi program, under mocks', () => {
   it('keeps configured co-owners beside the deployer on the application and its principal', async () => {
     const plan = testPlan();
     plan.application.owners = ['0f0e0d0c-0000-4000-8000-000000000001'];
-    const { resources } = await dryRunProgram(plan, options);
+    const { resources } = await mockRun(plan, options);
     for (const name of ['application', 'service-principal']) {
       expect(resources.find(r => r.name === name)!.inputs.owners).toEqual([
         PLACEHOLDERS.deployerObjectId,
@@ -151,7 +148,7 @@ describe('the Pulumi program, under mocks', () => {
     const plan = testPlan();
     const [reader] = plan.roleAssignments;
     const existingName = '0a2b7dc5-8eb4-4970-9418-694f83a6c164';
-    const { resources } = await dryRunProgram(plan, {
+    const { resources } = await mockRun(plan, {
       ...options,
       adopt: {
         application: { id: '/applications/app-object-id' },
@@ -176,7 +173,7 @@ describe('the Pulumi program, under mocks', () => {
       subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
       rootEnvironments: ['apps/web'],
     });
-    const { resources, outputs } = await dryRunProgram(plan, options);
+    const { resources, outputs } = await mockRun(plan, options);
     const credentials = resources.filter(r => r.name.startsWith('credential-'));
     expect(credentials.map(c => c.inputs.subject)).toEqual([
       'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod:rootEnvironment.name:payments/prod',
@@ -198,7 +195,7 @@ describe('the Pulumi program, under mocks', () => {
     const plan = testPlan({
       keyVault: { name: 'kv-payments', secrets: ['db-password'] },
     });
-    const { outputs } = await dryRunProgram(plan, options);
+    const { outputs } = await mockRun(plan, options);
     expect(outputs).toEqual({
       clientId: PLACEHOLDERS.clientId,
       tenantId: TENANT,
@@ -232,7 +229,7 @@ describe('the Pulumi program, under mocks', () => {
   });
 
   it('creates nothing in Pulumi Cloud: the action does, once the trust exists', async () => {
-    const { resources } = await dryRunProgram(
+    const { resources } = await mockRun(
       testPlan({ createEscEnvironment: true }),
       options,
     );
@@ -242,7 +239,7 @@ describe('the Pulumi program, under mocks', () => {
   it('keeps every logical name when run twice, and changes only role names with roles', async () => {
     const names = async (roles: Array<{ role: string; scope?: string }>) =>
       (
-        await dryRunProgram(testPlan({ roleAssignments: roles }), options)
+        await mockRun(testPlan({ roleAssignments: roles }), options)
       ).resources.map(r => r.name);
     const first = await names([{ role: 'Reader' }]);
     expect(await names([{ role: 'Reader' }])).toEqual(first);

@@ -11,45 +11,8 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   ProvisionPlan,
   renderEnvironmentYaml,
-  SubjectAttribute,
-  SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-
-/** The fixed logical names; credentials and role assignments take theirs from the plan. */
-export const LOGICAL_NAMES = {
-  application: 'application',
-  servicePrincipal: 'service-principal',
-} as const;
-
-/** The stack's outputs: every id someone setting up or debugging the trust needs. */
-export type EscAzureOidcOutputs = {
-  clientId: string;
-  tenantId: string;
-  subscriptionId: string;
-  applicationObjectId: string;
-  servicePrincipalObjectId: string;
-  issuer: string;
-  audience: string;
-  subjects: string[];
-  subjectMode: SubjectMode;
-  subjectAttributes: SubjectAttribute[];
-  federatedCredentialIds: string[];
-  roleAssignmentIds: string[];
-  environmentRef: string;
-  environmentYaml: string;
-  /** Who may change the stack; checked before each update. */
-  owner: string;
-};
-
-/**
- * Objects that exist in Entra or Azure but not in the stack (left by a run
- * that died half-way, or by lost state), by logical name: the import id of
- * each, and a role assignment's existing name. See `engine/recovery.ts`.
- */
-export type Adoptions = Record<
-  string,
-  { id?: string; roleAssignmentName?: string }
->;
+import { Adoptions, EscAzureOidcOutputs, LOGICAL_NAMES } from './stackModel';
 
 /**
  * Inputs an adopted object may hold differently from the plan: ignored while

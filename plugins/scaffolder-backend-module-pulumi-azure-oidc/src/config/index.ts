@@ -1,0 +1,42 @@
+/**
+ * The module's configuration, `pulumiAzureOidc`, read section by section
+ * and refused at start-up with the offending key and the rule it breaks.
+ */
+import { Config } from '@backstage/config';
+import { readAzure } from './azure';
+import { readGuardrails } from './guardrails';
+import { readAdministrators, readDirectories } from './portal';
+import { readPulumiCloud } from './pulumiCloud';
+import { readCli, readNetwork, readPreview } from './runtime';
+import { CONFIG_KEY, PulumiAzureOidcSettings } from './settings';
+import { readState } from './state';
+
+export type {
+  AzureCredentials,
+  AzureEndpoints,
+  PulumiAzureOidcSettings,
+} from './settings';
+export { ConfigProblem } from './settings';
+export { configuredSecrets, usesPulumiCloudState } from './secrets';
+
+export function readPulumiAzureOidcConfig(
+  rootConfig: Config,
+): PulumiAzureOidcSettings {
+  const config = rootConfig.getOptionalConfig(CONFIG_KEY);
+  const directories = readDirectories(config);
+  const pulumiCloud = readPulumiCloud(config);
+  return {
+    pulumiCloud,
+    azure: readAzure(config),
+    ...readGuardrails(config, pulumiCloud.organization),
+    administrators: readAdministrators(config),
+    state: readState(config, {
+      dataDirectory: directories.dataDirectory,
+      accessToken: pulumiCloud.accessToken,
+    }),
+    cli: readCli(config),
+    network: readNetwork(config),
+    preview: readPreview(config),
+    ...directories,
+  };
+}

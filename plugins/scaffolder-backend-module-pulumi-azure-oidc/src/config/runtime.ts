@@ -1,0 +1,64 @@
+import { Config } from '@backstage/config';
+import { valid as validSemver } from 'semver';
+import { ConfigProblem, PulumiAzureOidcSettings } from './settings';
+
+/** `cli`: which Pulumi CLI runs stacks, and whether to install one. */
+export function readCli(
+  config: Config | undefined,
+): PulumiAzureOidcSettings['cli'] {
+  const version = config?.getOptionalString('cli.version');
+  if (version !== undefined && !validSemver(version)) {
+    throw new ConfigProblem(
+      'cli.version',
+      `must be a version such as 3.140.0, got '${version}'`,
+    );
+  }
+  return {
+    root: config?.getOptionalString('cli.root'),
+    autoInstall: config?.getOptionalBoolean('cli.autoInstall') ?? false,
+    version,
+  };
+}
+
+/** `network`: how long the module's own calls may take, and how often reads are tried. */
+export function readNetwork(
+  config: Config | undefined,
+): PulumiAzureOidcSettings['network'] {
+  return {
+    timeoutSeconds: readNumber(config, 'network.timeoutSeconds', {
+      default: 30,
+      valid: value => value > 0,
+      rule: 'must be a number of seconds above 0',
+    }),
+    retries: readNumber(config, 'network.retries', {
+      default: 3,
+      valid: value => Number.isInteger(value) && value >= 0 && value <= 10,
+      rule: 'must be a whole number from 0 to 10',
+    }),
+  };
+}
+
+/** `preview`: how many threads run dry runs. */
+export function readPreview(
+  config: Config | undefined,
+): PulumiAzureOidcSettings['preview'] {
+  return {
+    workers: readNumber(config, 'preview.workers', {
+      default: 1,
+      valid: value => Number.isInteger(value) && value >= 0 && value <= 16,
+      rule: 'must be a whole number from 0 (dry runs on the main thread, in turn) to 16',
+    }),
+  };
+}
+
+function readNumber(
+  config: Config | undefined,
+  key: string,
+  check: { default: number; valid(value: number): boolean; rule: string },
+): number {
+  const value = config?.getOptionalNumber(key) ?? check.default;
+  if (!check.valid(value)) {
+    throw new ConfigProblem(key, `${check.rule}, got ${value}`);
+  }
+  return value;
+}

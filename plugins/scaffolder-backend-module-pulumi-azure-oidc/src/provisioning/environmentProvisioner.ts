@@ -1,0 +1,242 @@
+/**
+ * One environment's provisioning, start to end: the plan (every problem
+ * with the request, before any cloud), stewardship, the dry run or the
+ * update through the engine, the environment's definition in Pulumi Cloud,
+ * and its links. The provision action is a thin adapter over it.
+ */
+import { isError, NotAllowedError } from '@backstage/errors';
+import {
+  ProvisionPlan,
+  ProvisionRequest,
+  Requester,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { createHash } from 'node:crypto';
+import { SecretRedactor } from '../secrets';
+import {
+  ApplyResult,
+  EngineFailedError,
+  EnvironmentEngine,
+} from '../engine/engine';
+import {
+  EscEnvironmentChange,
+  EscEnvironments,
+} from '../pulumiCloud/escEnvironments';
+import { EnvironmentLinks, environmentLinks } from './links';
+import { describeChanges, EngineProgress, resourceLabels } from './progress';
+import { EscDefinitions } from './escDefinitions';
+import { PlanningServices, planRequest } from './planning';
+import { Stewardship } from './stewardship';
+
+export interface ProvisionerOptions {
+  engine: EnvironmentEngine;
+  stewardship: Stewardship;
+  /** Present when a Pulumi Cloud token is configured. */
+  escEnvironments?: EscEnvironments;
+  /** What the portal brings to every plan. */
+  planContext: PlanningServices['planContext'];
+  consoleUrl: string;
+  redactor: SecretRedactor;
+}
+
+/** What a task brings: its request, its user, and its scaffolder context. */
+export interface ProvisionTask {
+  request: ProvisionRequest;
+  requester: Requester;
+  dryRun: boolean;
+  signal?: AbortSignal;
+  log: { info(line: string): void; warn(line: string): void };
+  /** Keeps a finished result, so that a retried task does not run again. */
+  checkpoint(
+    key: string,
+    fn: () => Promise<ProvisionOutcome>,
+  ): Promise<ProvisionOutcome>;
+}
+
+export type ProvisionOutcome = ApplyResult & {
+  escEnvironmentChange?: EscEnvironmentChange;
+};
+
+export interface ProvisionResult {
+  plan: ProvisionPlan;
+  outcome: ProvisionOutcome;
+  links: EnvironmentLinks;
+  /** Dry runs: what a first run would register. */
+  plannedResources?: Array<{ type: string; name: string }>;
+}
+
+export const PROVISION_CHECKPOINT = 'pulumi:azureOidc:provision';
+
+export class EnvironmentProvisioner {
+  private readonly definitions: EscDefinitions | undefined;
+
+  constructor(private readonly options: ProvisionerOptions) {
+    this.definitions =
+      options.escEnvironments && new EscDefinitions(options.escEnvironments);
+  }
+
+  /** Errors keep their class and cause; their words lose every secret. */
+  async provision(task: ProvisionTask): Promise<ProvisionResult> {
+    try {
+      return await this.provisionOnce(task);
+    } catch (error) {
+      if (isError(error)) {
+        error.message = this.options.redactor.redact(error.message);
+      }
+      throw error;
+    }
+  }
+
+  private async provisionOnce(task: ProvisionTask): Promise<ProvisionResult> {
+    const plan = await planRequest(task, {
+      ...this.options,
+      escEnvironmentsEnabled: !!this.options.escEnvironments,
+    });
+    const links = (clientId?: string) =>
+      environmentLinks({
+        consoleUrl: this.options.consoleUrl,
+        environment: plan.environment,
+        clientId,
+      });
+    if (task.dryRun) {
+      const { resources, outputs } = await this.options.engine.preview(plan, {
+        signal: task.signal,
+      });
+      const labels = resourceLabels(plan);
+      for (const { type, name } of resources) {
+        task.log.info(
+          `would create: ${labels.get(name) ?? `${type} '${name}'`}`,
+        );
+      }
+      if (plan.createEscEnvironment) {
+        task.log.info(`would create or update: ${escLabel(plan)}`);
+      }
+      task.log.info(
+        `Dry run: ${resources.length} resources would be created for ${plan.environmentRef}`,
+      );
+      return {
+        plan,
+        plannedResources: resources,
+        links: links(),
+        outcome: {
+          stackName: this.options.engine.stackName(plan.environment),
+          outputs,
+          changes: {
+            created: resources.length,
+            updated: 0,
+            replaced: 0,
+            deleted: 0,
+            same: 0,
+          },
+        },
+      };
+    }
+    task.log.info(
+      `Provisioning the Azure identity of the ESC environment ${plan.environmentRef}`,
+    );
+    const key = `${PROVISION_CHECKPOINT}:${createHash('sha256')
+      .update(JSON.stringify(plan))
+      .digest('hex')}`;
+    const outcome = await task.checkpoint(key, () => this.apply(plan, task));
+    task.log.info(
+      `The Azure identity of ${plan.environmentRef} is ready: client id ${
+        outcome.outputs.clientId
+      } (${describeChanges(outcome.changes)})`,
+    );
+    return { plan, outcome, links: links(outcome.outputs.clientId) };
+  }
+
+  /**
+   * Reads the environment's definition first (one the portal may not
+   * overwrite stops the run unchanged), applies, and writes the definition
+   * once the trust exists. A change of subject trusts both subjects until
+   * the definition names the new one, then removes the old credentials.
+   */
+  private async apply(
+    plan: ProvisionPlan,
+    task: ProvisionTask,
+  ): Promise<ProvisionOutcome> {
+    const current = plan.createEscEnvironment
+      ? await this.definitions!.readOwn(plan, task.signal)
+      : undefined;
+    const retiring = plan.retiringCredentials;
+    if (retiring.length > 0) {
+      task.log.info(
+        `The subject changes: trusting the new subject alongside the old one (${retiring
+          .map(c => c.name)
+          .join(', ')}) until the environment's definition uses it`,
+      );
+    }
+    const applied = await this.applyOnce(
+      {
+        ...plan,
+        credentials: [...plan.credentials, ...retiring],
+        retiringCredentials: [],
+      },
+      task,
+    );
+    if (!plan.createEscEnvironment) {
+      if (retiring.length > 0) {
+        task.log.warn(
+          `Update the ESC environment ${plan.environmentRef} with the YAML this run returns: until then its tokens carry the old subject, which stays trusted; the next run of this template removes it.`,
+        );
+      }
+      return applied;
+    }
+    // Once the trust exists, so that the first revision can log in.
+    const change = await this.definitions!.write(
+      plan,
+      applied.outputs.environmentYaml,
+      current,
+      task.signal,
+    );
+    task.log.info(`${change}: ${escLabel(plan)}`);
+    const final =
+      retiring.length > 0 ? await this.applyOnce(plan, task) : applied;
+    return { ...final, escEnvironmentChange: change };
+  }
+
+  private async applyOnce(plan: ProvisionPlan, task: ProvisionTask) {
+    const { engine, stewardship, redactor } = this.options;
+    const stackName = engine.stackName(plan.environment);
+    const progress = new EngineProgress({
+      labels: resourceLabels(plan),
+      info: line => task.log.info(line),
+      warn: line => task.log.warn(line),
+      redact: text => redactor.redact(text),
+    });
+    let authorized = false;
+    try {
+      const result = await engine.apply(plan, {
+        signal: task.signal,
+        onEvent: event => progress.handle(event),
+        authorize: state => {
+          stewardship.authorizeStack(
+            task.requester,
+            { verb: 'provision', environmentRef: plan.environmentRef },
+            stackName,
+            state,
+          );
+          authorized = true;
+        },
+      });
+      if (!authorized) {
+        throw new NotAllowedError(
+          `The engine did not check who owns the stack ${stackName}; it must call authorize before it changes anything`,
+        );
+      }
+      return result;
+    } catch (error) {
+      if (!(error instanceof EngineFailedError)) throw error;
+      throw new EngineFailedError(
+        `Provisioning the Azure identity of ${
+          plan.environmentRef
+        } failed:\n${error.details.map(reason => `- ${reason}`).join('\n')}`,
+        error.details,
+      );
+    }
+  }
+}
+
+function escLabel(plan: ProvisionPlan): string {
+  return `ESC environment ${plan.environmentRef} in Pulumi Cloud`;
+}

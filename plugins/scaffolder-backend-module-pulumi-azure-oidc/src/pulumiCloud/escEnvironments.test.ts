@@ -1,0 +1,243 @@
+import {
+  pulumiCloudStandIn,
+  PulumiCloudStandIn,
+} from '@esc-azure-oidc/test-utils';
+import { PulumiCloudEscEnvironments } from './escEnvironments';
+import { HttpClient } from '../http/httpClient';
+
+const REF = 'acme/payments/prod.v2';
+const ENV = '/api/esc/environments/acme/payments/prod.v2';
+const CREATE = '/api/esc/environments/acme';
+
+/** Pulumi Cloud holding acme/payments/prod.v2 with `initial`, or nothing, and failing `fail`. */
+async function pulumiCloud(
+  initial?: string,
+  fail: PulumiCloudStandIn['fail'] = {},
+) {
+  const cloud = await pulumiCloudStandIn();
+  if (initial !== undefined) {
+    cloud.environments.set(REF, { yaml: initial, revision: 1 });
+  }
+  Object.assign(cloud.fail, fail);
+  return cloud;
+}
+const held = (cloud: PulumiCloudStandIn) => cloud.environments.get(REF);
+
+const environment = {
+  organization: 'acme',
+  project: 'payments',
+  environment: 'prod.v2',
+};
+const yaml = '# Managed by the portal\nvalues:\n  azure: {}\n';
+
+describe('PulumiCloudEscEnvironments', () => {
+  const withCloud = async (
+    cloud: PulumiCloudStandIn,
+    check: (client: PulumiCloudEscEnvironments) => Promise<void>,
+  ) => {
+    try {
+      await check(
+        new PulumiCloudEscEnvironments({
+          apiUrl: cloud.apiUrl,
+          accessToken: 'pul-token',
+          http: new HttpClient({
+            timeoutSeconds: 5,
+            retries: 0,
+          }),
+        }),
+      );
+    } finally {
+      await cloud.close();
+    }
+  };
+
+  it('reads the definition and the tag that versions it', async () => {
+    const cloud = await pulumiCloud('values: {}\n');
+    await withCloud(cloud, async client => {
+      await expect(client.read(environment)).resolves.toEqual({
+        yaml: 'values: {}\n',
+        etag: `${REF}@1`,
+      });
+      expect(cloud.seen[0].headers.authorization).toBe('token pul-token');
+      expect(cloud.seen[0].headers.accept).toBe('application/vnd.pulumi+8');
+    });
+  });
+
+  it('reads a missing environment as undefined', async () => {
+    await withCloud(await pulumiCloud(), async client => {
+      await expect(client.read(environment)).resolves.toBeUndefined();
+    });
+  });
+
+  it('creates a missing environment, then sets its definition over the new one', async () => {
+    const cloud = await pulumiCloud();
+    await withCloud(cloud, async client => {
+      await expect(client.write(environment, yaml, undefined)).resolves.toBe(
+        'created',
+      );
+      expect(held(cloud)?.yaml).toBe(yaml);
+      expect(cloud.seen.map(r => `${r.method} ${r.url}`)).toEqual([
+        `POST ${CREATE}`,
+        `GET ${ENV}`,
+        `PATCH ${ENV}`,
+      ]);
+      const [create, , update] = cloud.seen;
+      expect(JSON.parse(create.body)).toEqual({
+        project: 'payments',
+        name: 'prod.v2',
+      });
+      expect(create.headers['content-type']).toBe('application/json');
+      // As pulumi/esc's Go client sends it: YAML under its default JSON type.
+      expect(update.headers['content-type']).toBe('application/json');
+      expect(update.headers.accept).toBe('application/vnd.pulumi+8');
+      expect(update.body).toBe(yaml);
+      expect(update.headers.etag).toBe(`${REF}@1`);
+      for (const request of cloud.seen) {
+        expect(request.headers.authorization).toBe('token pul-token');
+      }
+    });
+  });
+
+  it('replaces a definition that is still the one read', async () => {
+    const cloud = await pulumiCloud('# Managed by the portal\nvalues: {}\n');
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      await expect(client.write(environment, yaml, current)).resolves.toBe(
+        'updated',
+      );
+      expect(held(cloud)).toEqual({ yaml, revision: 2 });
+    });
+  });
+
+  it('leaves an environment that already says the same alone', async () => {
+    const cloud = await pulumiCloud(yaml);
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      await expect(client.write(environment, yaml, current)).resolves.toBe(
+        'unchanged',
+      );
+      expect(cloud.seen.map(r => r.method)).toEqual(['GET']);
+    });
+  });
+
+  it('does not overwrite an edit made in Pulumi Cloud since the read', async () => {
+    const cloud = await pulumiCloud('# Managed by the portal\nvalues: {}\n');
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      // Someone edits the environment in the console meanwhile.
+      held(cloud)!.yaml = '# Managed by the portal\nvalues: { mine: 1 }\n';
+      held(cloud)!.revision += 1;
+      await expect(client.write(environment, yaml, current)).rejects.toThrow(
+        'The ESC environment acme/payments/prod.v2 was changed in Pulumi Cloud while this run provisioned its identity, so the portal did not write it. Run the template again.',
+      );
+      expect(held(cloud)?.yaml).toBe(
+        '# Managed by the portal\nvalues: { mine: 1 }\n',
+      );
+    });
+  });
+
+  it('does not write an environment created by someone else since the read', async () => {
+    const cloud = await pulumiCloud();
+    await withCloud(cloud, async client => {
+      const current = await client.read(environment);
+      cloud.environments.set(REF, {
+        yaml: 'values: { theirs: 1 }\n',
+        revision: 1,
+      });
+      await expect(client.write(environment, yaml, current)).rejects.toThrow(
+        "The ESC environment acme/payments/prod.v2 was created in Pulumi Cloud while this run provisioned its identity, or exists where this portal's token cannot read it, so the portal did not write it.",
+      );
+      expect(held(cloud)?.yaml).toBe('values: { theirs: 1 }\n');
+    });
+  });
+
+  it('refuses to update what Pulumi Cloud returned without a tag', async () => {
+    const cloud = await pulumiCloud('# Managed by the portal\n');
+    await withCloud(cloud, async client => {
+      await expect(
+        client.write(environment, yaml, { yaml: '# Managed by the portal\n' }),
+      ).rejects.toThrow(
+        'Pulumi Cloud returned the ESC environment acme/payments/prod.v2 without the tag (ETag) that versions it',
+      );
+      expect(cloud.seen).toHaveLength(0);
+    });
+  });
+
+  it.each([
+    [
+      `GET ${ENV}`,
+      {
+        status: 403,
+        body: JSON.stringify({ code: 403, message: 'forbidden' }),
+      },
+      (client: PulumiCloudEscEnvironments) => client.read(environment),
+      'Pulumi Cloud (http://127.0.0.1:PORT) answered 403 while reading the ESC environment acme/payments/prod.v2: forbidden. Check pulumiAzureOidc.pulumiCloud.accessToken.',
+    ],
+    [
+      `POST ${CREATE}`,
+      { status: 400, body: JSON.stringify({ code: 400, message: 'bad name' }) },
+      (client: PulumiCloudEscEnvironments) =>
+        client.write(environment, yaml, undefined),
+      'Pulumi Cloud (http://127.0.0.1:PORT) answered 400 while creating the ESC environment acme/payments/prod.v2: bad name.',
+    ],
+    [
+      `PATCH ${ENV}`,
+      {
+        status: 400,
+        body: JSON.stringify({
+          code: 400,
+          message: 'invalid environment definition',
+          diagnostics: [
+            { summary: 'unknown property "valuess"' },
+            { summary: 'expected a map' },
+          ],
+        }),
+      },
+      (client: PulumiCloudEscEnvironments) =>
+        client.write(environment, yaml, undefined),
+      'Pulumi Cloud (http://127.0.0.1:PORT) answered 400 while updating the ESC environment acme/payments/prod.v2: invalid environment definition; unknown property "valuess"; expected a map.',
+    ],
+  ])(
+    'says what Pulumi Cloud refused: %s',
+    async (route, failure, call, message) => {
+      const cloud = await pulumiCloud(undefined, { [route]: failure });
+      const origin = new URL(cloud.apiUrl).origin;
+      await withCloud(cloud, client =>
+        expect(call(client)).rejects.toThrow(
+          message.replace('http://127.0.0.1:PORT', origin),
+        ),
+      );
+    },
+  );
+
+  it('opens an environment and returns its values unwrapped, as `esc open` shows them', async () => {
+    const cloud = await pulumiCloud(yaml);
+    cloud.values.set(REF, {
+      azure: { login: { clientId: 'client', oidc: { token: 'eyJ…' } } },
+      environmentVariables: { ARM_USE_OIDC: 'true' },
+      list: [1, { two: 2 }],
+    });
+    await withCloud(cloud, async client => {
+      await expect(client.open(environment)).resolves.toEqual({
+        azure: { login: { clientId: 'client', oidc: { token: 'eyJ…' } } },
+        environmentVariables: { ARM_USE_OIDC: 'true' },
+        list: [1, { two: 2 }],
+      });
+      expect(cloud.seen.map(r => `${r.method} ${r.url.split('?')[0]}`)).toEqual(
+        [
+          `POST ${ENV}/open`,
+          expect.stringMatching(new RegExp(`^GET ${ENV}/open/[0-9a-f-]+$`)),
+        ],
+      );
+    });
+  });
+
+  it('deletes an environment, and says when it was already gone', async () => {
+    const cloud = await pulumiCloud(yaml);
+    await withCloud(cloud, async client => {
+      await expect(client.remove(environment)).resolves.toBe(true);
+      expect(held(cloud)).toBeUndefined();
+      await expect(client.remove(environment)).resolves.toBe(false);
+    });
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * How the module's parts are put together from its settings: the engine a
+ * backend gets unless it brings its own, and the provisioning service.
+ */
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { join } from 'node:path';
+import { deployerReaders } from './azure/deployerReaders';
+import { PulumiAzureOidcSettings } from './config';
+import { workspaceSettings } from './config/workspaceSettings';
+import { EnvironmentEngine } from './engine/engine';
+import { AutomationApiEngine } from './engine/automation/automationEngine';
+import { PulumiCli } from './engine/automation/pulumiCli';
+import { Workspaces } from './engine/automation/workspace';
+import { createPreviewRunner } from './engine/preview/previewRunner';
+import { HttpClient } from './http/httpClient';
+import { EnvironmentProvisioner } from './provisioning/environmentProvisioner';
+import { Stewardship } from './provisioning/stewardship';
+import {
+  EscEnvironments,
+  PulumiCloudEscEnvironments,
+} from './pulumiCloud/escEnvironments';
+import { SecretRedactor } from './secrets';
+
+/** What an engine may use: the settings, the redactor, a logger, the HTTP client. */
+export interface EngineContext {
+  settings: PulumiAzureOidcSettings;
+  redactor: SecretRedactor;
+  logger: LoggerService;
+  http: HttpClient;
+}
+
+/**
+ * The Pulumi Automation API on the backend's host, with the CLI found or
+ * installed as configured, dry runs in worker threads, and recovery reading
+ * Graph and ARM as the deployer.
+ */
+export function automationApiEngine(context: EngineContext): EnvironmentEngine {
+  const { settings, logger, redactor, http } = context;
+  return new AutomationApiEngine({
+    workspaces: new Workspaces({
+      settings: workspaceSettings(settings),
+      cli: new PulumiCli({
+        ...settings.cli,
+        installRoot: join(settings.dataDirectory, 'pulumi-cli'),
+        logger,
+      }),
+      redactor,
+      logger,
+    }),
+    previews: createPreviewRunner({
+      ...settings.preview,
+      onWorkerError: error =>
+        logger.warn(
+          `A dry-run worker thread failed and was replaced: ${error}`,
+        ),
+    }),
+    redactor,
+    tenantId: settings.azure.tenantId,
+    recovery: deployerReaders({
+      azure: settings.azure,
+      http,
+      onToken: token => redactor.add(token),
+    }),
+  });
+}
+
+/**
+ * The provisioning service over an engine, with the settings' guardrails
+ * and, when a token is configured, Pulumi Cloud's ESC API.
+ */
+export function environmentProvisioner(
+  settings: PulumiAzureOidcSettings,
+  parts: {
+    engine: EnvironmentEngine;
+    stewardship: Stewardship;
+    redactor: SecretRedactor;
+    http: HttpClient;
+    /** Instead of Pulumi Cloud's, when a token is configured. */
+    escEnvironments?: EscEnvironments;
+  },
+): EnvironmentProvisioner {
+  const { pulumiCloud, azure } = settings;
+  const { accessToken } = pulumiCloud;
+  return new EnvironmentProvisioner({
+    ...parts,
+    consoleUrl: pulumiCloud.consoleUrl,
+    escEnvironments:
+      accessToken === undefined
+        ? undefined
+        : parts.escEnvironments ??
+          new PulumiCloudEscEnvironments({
+            apiUrl: pulumiCloud.apiUrl,
+            accessToken,
+            http: parts.http,
+          }),
+    planContext: {
+      defaultOrganization: pulumiCloud.organization,
+      defaultSubscriptionId: azure.defaultSubscriptionId,
+      issuer: pulumiCloud.issuer,
+      guardrails: settings.guardrails,
+      roles: settings.roles,
+      applicationOwners: azure.applicationOwners,
+    },
+  });
+}
