@@ -17,6 +17,9 @@ import { promisify } from 'node:util';
  * HTTPS_PROXY names it, and must not when NO_PROXY covers the host. Each
  * case runs the calls in a process of its own, started as the backend is.
  */
+// Each case starts a process that loads the backend's modules from source.
+jest.setTimeout(30_000);
+
 describe('the backend behind a corporate proxy', () => {
   let service: Loopback & { certificate: string };
   let proxy: RecordingProxy | undefined;

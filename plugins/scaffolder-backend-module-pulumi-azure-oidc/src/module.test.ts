@@ -153,5 +153,5 @@ describe('the scaffolder module', () => {
     expect(modules.filter(m => /[\\/](@pulumi|piscina)[\\/]/.test(m))).toEqual(
       [],
     );
-  });
+  }, 30_000);
 });

@@ -3,6 +3,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { testPlan } from '../../__testUtils__/plans';
 import { createPreviewRunner, PreviewRunner } from './previewRunner';
 
+// Worker threads load Pulumi and the providers from source on their first preview.
+jest.setTimeout(60_000);
+
 /** Worker threads run TypeScript as the development backend does. */
 const execArgv = [
   '--require',
