@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * Settings of the Pulumi ESC ⇄ Azure OIDC scaffolder actions;
@@ -186,6 +188,35 @@ export interface Config {
        * after another on the backend's main thread. Default: 1.
        */
       workers?: number;
+      /**
+       * Dry runs of an existing environment read its stack (through the
+       * CLI and the state backend) to show what an update would change,
+       * instead of what a first run would create. Default: false.
+       */
+      compareWithStack?: boolean;
+    };
+
+    lifecycle?: {
+      /** Verify and drift results kept per environment and kind. Default: 20. */
+      keepResults?: number;
+      drift?: {
+        /**
+         * When drift rounds run, as Backstage's scheduler reads a schedule
+         * (`frequency`, `timeout`, `initialDelay`), e.g.
+         * `{ frequency: { hours: 6 }, timeout: { hours: 2 } }`. One replica
+         * at a time runs a round. Default: none, no drift checks.
+         */
+        schedule?: {
+          frequency: { cron: string } | HumanDuration | string;
+          timeout: HumanDuration | string;
+          initialDelay?: HumanDuration | string;
+        };
+        /**
+         * Environments checked at once; each check of a real stack starts
+         * the Pulumi CLI and its providers. Default: 2.
+         */
+        concurrency?: number;
+      };
     };
 
     cli?: {

@@ -7,6 +7,7 @@
  * prints one table. It asserts nothing: the test suite holds no timing.
  */
 import { performance } from 'node:perf_hooks';
+import { driftRoundCost } from './driftBench';
 import { Backend, dryRunner, StartMode } from './portalProcess';
 
 const TRANSFORM = require.resolve('@backstage/cli/config/nodeTransform.cjs');
@@ -209,6 +210,15 @@ async function main() {
     process.stderr.write(`Measuring the ${mode.name} start mode…\n`);
     rows.push(...(await dryRunCosts(mode)), ...(await startCosts(mode)));
   }
+  const drift = await driftRoundCost(1000);
+  rows.push({
+    measure:
+      'drift round over 1,000 environments, stand-in engine: own cost each',
+    value: `${drift.millisecondsPerEnvironment.toFixed(
+      2,
+    )} ms, ${drift.queriesPerEnvironment.toFixed(1)} queries`,
+    target: '(shown; the CLI per check comes on top)',
+  });
   printTable(rows);
 }
 

@@ -64,6 +64,8 @@ export interface AzureStandIn extends Loopback {
   roleAssignments: StandInRoleAssignment[];
   /** `METHOD path` of every request, in order. */
   requests: string[];
+  /** Answers a route (`METHOD path`) with a status and an ARM error instead. */
+  fail: Record<string, { status: number; code: string; message: string }>;
 }
 
 /** What the built-in roles allow, as ARM's permissions API lists it. */
@@ -110,12 +112,20 @@ export async function azureStandIn(): Promise<AzureStandIn> {
     servicePrincipals: [] as Array<{ id: string; appId: string }>,
     roleAssignments: [] as StandInRoleAssignment[],
     requests: [] as string[],
+    fail: {} as AzureStandIn['fail'],
   };
 
   const server = await httpServer((request, response) => {
     const url = new URL(request.url!, 'http://stand-in');
     const path = decodeURIComponent(url.pathname);
     state.requests.push(`${request.method} ${path}`);
+    const failure = state.fail[`${request.method} ${path}`];
+    if (failure) {
+      json(response, failure.status, {
+        error: { code: failure.code, message: failure.message },
+      });
+      return;
+    }
 
     if (
       request.method === 'POST' &&
@@ -232,6 +242,36 @@ export async function azureStandIn(): Promise<AzureStandIn> {
           'RoleAssignmentNotFound',
           `The role assignment '${assignment[2]}' is not found.`,
         );
+      return;
+    }
+    const list =
+      /^(\/subscriptions\/.+)\/providers\/Microsoft\.Authorization\/roleAssignments$/.exec(
+        path,
+      );
+    if (request.method === 'GET' && list) {
+      // List For Scope with `principalId eq '<id>'`: the principal's
+      // assignments at, above or below the scope, in pages of two.
+      const principalId = /^principalId eq '(.+)'$/.exec(
+        url.searchParams.get('$filter') ?? '',
+      )?.[1];
+      const scope = `${list[1].toLowerCase()}/`;
+      const matching = state.roleAssignments.filter(a => {
+        const at = `${a.properties.scope.toLowerCase()}/`;
+        return (
+          a.properties.principalId === principalId &&
+          (at.startsWith(scope) || scope.startsWith(at))
+        );
+      });
+      const skip = Number(url.searchParams.get('$skipToken') ?? 0);
+      const next = new URL(`${server.url}${path}`);
+      url.searchParams.forEach((value, key) =>
+        next.searchParams.set(key, value),
+      );
+      next.searchParams.set('$skipToken', String(skip + 2));
+      json(response, 200, {
+        value: matching.slice(skip, skip + 2),
+        ...(skip + 2 < matching.length ? { nextLink: next.href } : {}),
+      });
       return;
     }
     const permissions =

@@ -9,7 +9,9 @@
  *   `ETag` header names the latest revision (409 otherwise);
  * - `DELETE`: removes it;
  * - `POST …/open` then `GET …/open/{id}`: the values a test set for it, each
- *   wrapped as `{ value, trace }` (pulumi/esc value.go).
+ *   wrapped as `{ value, trace }` (pulumi/esc value.go);
+ * - `GET …/referrers`: the referrers a test set, keyed by revision, one
+ *   per page (pulumi/esc apitype.go, ListEnvironmentReferrersResponse).
  *
  * Errors come as Pulumi Cloud's `{ code, message }`. `fail` answers a route
  * (`METHOD path`) with a status and body instead.
@@ -29,6 +31,8 @@ export interface PulumiCloudStandIn extends Loopback {
   environments: Map<string, StandInEnvironment>;
   /** What opening an environment returns, by `org/project/env`. */
   values: Map<string, unknown>;
+  /** What references an environment, by `org/project/env`. */
+  referrers: Map<string, StandInReferrer[]>;
   fail: Record<string, { status: number; body: string }>;
   seen: Array<{
     method: string;
@@ -37,6 +41,10 @@ export interface PulumiCloudStandIn extends Loopback {
     body: string;
   }>;
 }
+
+export type StandInReferrer =
+  | { environment: { project: string; name: string; revision: number } }
+  | { stack: { project: string; stack: string; version: number } };
 
 const PREFIX = '/api/esc/environments/';
 
@@ -55,6 +63,7 @@ function wrap(value: unknown): unknown {
 export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
   const environments = new Map<string, StandInEnvironment>();
   const values = new Map<string, unknown>();
+  const referrers = new Map<string, StandInReferrer[]>();
   const sessions = new Map<string, string>();
   const fail: PulumiCloudStandIn['fail'] = {};
   const seen: PulumiCloudStandIn['seen'] = [];
@@ -127,6 +136,13 @@ export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
       if (sessions.get(rest[1]) !== ref) error(404, 'open session not found');
       else
         answer(200, { properties: (wrap(values.get(ref) ?? {}) as any).value });
+    } else if (rest[0] === 'referrers' && request.method === 'GET') {
+      const all = referrers.get(ref) ?? [];
+      const at = Number(url.searchParams.get('continuationToken') || 0);
+      answer(200, {
+        referrers: all[at] ? { latest: [all[at]] } : {},
+        ...(at + 1 < all.length ? { continuationToken: String(at + 1) } : {}),
+      });
     } else {
       error(404, 'Not found');
     }
@@ -136,6 +152,7 @@ export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
     apiUrl: `${server.url}/`,
     environments,
     values,
+    referrers,
     fail,
     seen,
   });

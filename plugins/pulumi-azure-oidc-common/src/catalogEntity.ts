@@ -161,10 +161,10 @@ export function recordedSubject(
   };
 }
 
-/** `organization/project/environment` from an entity's ESC annotations, when they name all three. */
-export function environmentRefFromAnnotations(
+/** The environment an entity's ESC annotations name, when they name all three parts. */
+export function environmentFromAnnotations(
   annotations: Record<string, string> | undefined,
-): string | undefined {
+): EscEnvironmentRef | undefined {
   const part = (key: keyof typeof ESC_ANNOTATIONS) => {
     const value = annotations?.[ESC_ANNOTATIONS[key]];
     return typeof value === 'string' && value ? value : undefined;
@@ -173,6 +173,14 @@ export function environmentRefFromAnnotations(
   const project = part('project');
   const environment = part('environment');
   return organization && project && environment
-    ? formatEnvironmentRef({ organization, project, environment })
+    ? { organization, project, environment }
     : undefined;
+}
+
+/** `organization/project/environment` from an entity's ESC annotations, when they name all three. */
+export function environmentRefFromAnnotations(
+  annotations: Record<string, string> | undefined,
+): string | undefined {
+  const environment = environmentFromAnnotations(annotations);
+  return environment && formatEnvironmentRef(environment);
 }

@@ -1,5 +1,10 @@
 import { parse } from 'yaml';
-import { portalMayOverwrite, renderEnvironmentYaml } from './environmentYaml';
+import {
+  portalMayOverwrite,
+  portalWrote,
+  readLoginBlock,
+  renderEnvironmentYaml,
+} from './environmentYaml';
 
 const ids = {
   clientId: '00000000-0000-0000-0000-0000000000c1',
@@ -90,5 +95,30 @@ describe('portalMayOverwrite', () => {
   it('leaves alone environments written by hand', () => {
     expect(portalMayOverwrite('values:\n  a: 1\n')).toBe(false);
     expect(portalMayOverwrite('# Managed by hand\nvalues: {}\n')).toBe(false);
+  });
+});
+
+describe('reading a definition back', () => {
+  const yaml = renderEnvironmentYaml({
+    clientId: 'client',
+    tenantId: 'tenant',
+    subscriptionId: 'subscription',
+  });
+
+  it('finds the login block where the portal renders it', () => {
+    expect(readLoginBlock(yaml)).toMatchObject({
+      clientId: 'client',
+      tenantId: 'tenant',
+      subscriptionId: 'subscription',
+      oidc: true,
+    });
+    expect(readLoginBlock('values: { other: 1 }')).toBeUndefined();
+    expect(readLoginBlock('values: [unclosed')).toBeUndefined();
+  });
+
+  it('knows a definition the portal wrote from one it did not', () => {
+    expect(portalWrote(yaml)).toBe(true);
+    expect(portalWrote('values: {}')).toBe(false);
+    expect(portalWrote('')).toBe(false);
   });
 });

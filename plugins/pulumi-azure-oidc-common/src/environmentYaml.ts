@@ -4,7 +4,7 @@
  * Built as a YAML document, never by string interpolation: names and ids are
  * data, whatever characters they hold.
  */
-import { Document } from 'yaml';
+import { Document, parse } from 'yaml';
 import { SubjectAttribute } from './oidc';
 
 /** The first words of every definition the portal writes. */
@@ -90,4 +90,30 @@ export function renderEnvironmentYaml(
 export function portalMayOverwrite(yaml: string): boolean {
   const text = yaml.trimStart();
   return text === '' || text.startsWith(MANAGED_BY_PORTAL);
+}
+
+/** Whether the portal wrote a definition: it begins with the portal's first line. */
+export function portalWrote(yaml: string): boolean {
+  return yaml.trimStart().startsWith(MANAGED_BY_PORTAL);
+}
+
+/** What a definition's `azure.login` block logs in as. */
+export interface AzureLoginBlock {
+  clientId?: unknown;
+  tenantId?: unknown;
+  subscriptionId?: unknown;
+}
+
+/**
+ * The `fn::open::azure-login` block at `values.azure.login`, where the
+ * portal renders it; undefined when the definition has none there or is
+ * not YAML.
+ */
+export function readLoginBlock(yaml: string): AzureLoginBlock | undefined {
+  try {
+    const block = parse(yaml)?.values?.azure?.login?.['fn::open::azure-login'];
+    return block && typeof block === 'object' ? block : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -23,3 +23,4 @@ export * from './catalogEntity';
 export * from './options';
 export * from './stewardship';
 export * from './memoizeUntilFailure';
+export * from './environmentStatus';

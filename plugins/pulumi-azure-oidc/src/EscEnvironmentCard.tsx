@@ -6,16 +6,20 @@ import {
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ESC_ANNOTATIONS,
-  environmentRefFromAnnotations,
+  environmentFromAnnotations,
+  formatEnvironmentRef,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { EnvironmentHealth } from './EnvironmentHealth';
 
 /**
  * An ESC environment's Azure identity and definition, read from its entity:
- * what someone wiring up a stack or debugging a failed login needs.
+ * what someone wiring up a stack or debugging a failed login needs; and
+ * whether its trust works, with a way to check it now.
  */
 export function EscEnvironmentCard() {
   const { entity } = useEntity();
   const annotations = entity.metadata.annotations ?? {};
+  const environment = environmentFromAnnotations(annotations);
   const { clientId, tenantId, subscriptionId, stackName } = ESC_ANNOTATIONS;
   const yaml =
     typeof entity.spec?.environmentYaml === 'string'
@@ -25,7 +29,7 @@ export function EscEnvironmentCard() {
     <InfoCard title="Pulumi ESC environment">
       <StructuredMetadataTable
         metadata={{
-          Environment: environmentRefFromAnnotations(annotations),
+          Environment: environment && formatEnvironmentRef(environment),
           'Client id': annotations[clientId],
           'Tenant id': annotations[tenantId],
           Subscription: annotations[subscriptionId],
@@ -33,6 +37,7 @@ export function EscEnvironmentCard() {
         }}
       />
       <CodeSnippet text={yaml} language="yaml" showCopyCodeButton />
+      {environment && <EnvironmentHealth environment={environment} />}
     </InfoCard>
   );
 }

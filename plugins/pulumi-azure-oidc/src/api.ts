@@ -5,14 +5,22 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  EnvironmentStatus,
+  environmentStatusPath,
+  EscEnvironmentRef,
   memoizeUntilFailure,
   PROVISIONING_OPTIONS_PATH,
   ProvisioningOptions,
+  RecordedCheck,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 
-/** What the portal allows, as the scaffolder module serves it. */
+/** What the scaffolder module serves: what the portal allows, and environments' health. */
 export interface PulumiAzureOidcApi {
   getOptions(): Promise<ProvisioningOptions>;
+  /** The last verify results and drift checks of an environment. */
+  getStatus(environment: EscEnvironmentRef): Promise<EnvironmentStatus>;
+  /** Verifies an environment's trust now; its owners and administrators only. */
+  verify(environment: EscEnvironmentRef): Promise<RecordedCheck>;
 }
 
 export const pulumiAzureOidcApiRef = createApiRef<PulumiAzureOidcApi>().with({
@@ -28,11 +36,23 @@ export class PulumiAzureOidcClient implements PulumiAzureOidcApi {
   /** Fetched once per page load; a failure is retried on the next call. */
   readonly getOptions = memoizeUntilFailure(() => this.load());
 
-  private async load(): Promise<ProvisioningOptions> {
+  getStatus(environment: EscEnvironmentRef): Promise<EnvironmentStatus> {
+    return this.call(`${environmentStatusPath(environment)}/status`);
+  }
+
+  verify(environment: EscEnvironmentRef): Promise<RecordedCheck> {
+    return this.call(`${environmentStatusPath(environment)}/verify`, 'POST');
+  }
+
+  private load(): Promise<ProvisioningOptions> {
+    return this.call(PROVISIONING_OPTIONS_PATH);
+  }
+
+  private async call<T>(path: string, method = 'GET'): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('scaffolder');
-    const response = await this.deps.fetchApi.fetch(
-      `${baseUrl}${PROVISIONING_OPTIONS_PATH}`,
-    );
+    const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

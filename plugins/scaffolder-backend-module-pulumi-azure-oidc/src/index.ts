@@ -12,8 +12,18 @@ export {
 export {
   automationApiEngine,
   environmentProvisioner,
+  escEnvironmentsOf,
+  trustVerifier,
   type EngineContext,
+  type ServiceParts,
 } from './wiring';
+export { TrustVerifier, CHECKS } from './lifecycle/trustVerifier';
+export {
+  DriftMonitor,
+  type DriftMonitorOptions,
+  type RoundSummary,
+} from './lifecycle/driftMonitor';
+export { LifecycleStore } from './lifecycle/lifecycleStore';
 export * from './actions';
 export {
   ConfigProblem,
@@ -41,10 +51,11 @@ export {
   type ChangeRequest,
   type StewardshipOptions,
 } from './provisioning/stewardship';
-export {
-  PulumiCloudEscEnvironments,
-  type EscEnvironmentChange,
-  type EscEnvironments,
+export { PulumiCloudEscEnvironments } from './pulumiCloud/pulumiCloudEscEnvironments';
+export type {
+  EscEnvironmentChange,
+  EscEnvironments,
+  EscReferrers,
 } from './pulumiCloud/escEnvironments';
 export {
   HttpClient,

@@ -20,10 +20,14 @@ import { Document } from 'yaml';
 import { createPulumiAzureOidcProvisionAction } from './actions/provision';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import { HttpClient } from './http/httpClient';
-import { PulumiCloudEscEnvironments } from './pulumiCloud/escEnvironments';
+import { PulumiCloudEscEnvironments } from './pulumiCloud/pulumiCloudEscEnvironments';
 import { SecretRedactor } from './secrets';
-import { checkTrust, TrustCheck } from './trust/trustCheck';
-import { automationApiEngine, environmentProvisioner } from './wiring';
+import { Check } from './lifecycle/checks';
+import {
+  automationApiEngine,
+  environmentProvisioner,
+  trustVerifier,
+} from './wiring';
 import { testStewardship } from './__testUtils__/stewardship';
 
 const REQUIRED = [
@@ -125,30 +129,24 @@ function liveSetUp() {
     return outputs;
   }
 
-  /** Opens the environment and checks every link; Entra replicates new credentials within minutes. */
+  /**
+   * Checks every link of an environment's trust, opened directly or
+   * through one that imports it; Entra replicates new credentials within
+   * minutes, so a failing link is tried again for a while.
+   */
+  const verifier = trustVerifier(settings, {
+    engine,
+    redactor,
+    http,
+    escEnvironments: esc,
+  });
   async function proveTrust(
-    opened: EscEnvironmentRef,
-    outputs: Record<string, any>,
-  ): Promise<TrustCheck[]> {
-    let checks: TrustCheck[] = [];
+    verified: EscEnvironmentRef,
+    openedAs?: EscEnvironmentRef,
+  ): Promise<Check[]> {
+    let checks: Check[] = [];
     for (let attempt = 0; attempt < 12; attempt++) {
-      const values: any = await esc.open(opened);
-      checks = await checkTrust({
-        token: values.azure.login.oidc.token,
-        issuer: settings.pulumiCloud.issuer,
-        credentials: outputs.subjects.map((subject: string) => ({
-          issuer: outputs.issuer,
-          audience: outputs.audience,
-          subject,
-        })),
-        clientId: outputs.clientId,
-        tenantId: outputs.tenantId,
-        scopes: [
-          `/subscriptions/${env.LIVE_SUBSCRIPTION_ID}/resourceGroups/${env.LIVE_RESOURCE_GROUP}`,
-        ],
-        endpoints: settings.azure.endpoints,
-        http,
-      });
+      ({ checks } = await verifier.verify(verified, { openedAs }));
       if (checks.every(check => check.status === 'passed')) break;
       await new Promise(resolve => setTimeout(resolve, 15_000));
     }
@@ -164,7 +162,7 @@ describeLive(title, () => {
     live = liveSetUp();
   });
   /** The links of a trust that did not pass; none when it works. */
-  const failing = (checks: TrustCheck[]) =>
+  const failing = (checks: Check[]) =>
     checks.filter(check => check.status !== 'passed');
 
   afterAll(async () => {
@@ -198,14 +196,11 @@ describeLive(title, () => {
     expect(direct.subjectMode).toBe('subjectAttributes');
     expect(
       failing(
-        await live.proveTrust(
-          {
-            organization: live.env.LIVE_PULUMI_ORGANIZATION,
-            project: live.project,
-            environment: live.run,
-          },
-          direct,
-        ),
+        await live.proveTrust({
+          organization: live.env.LIVE_PULUMI_ORGANIZATION,
+          project: live.project,
+          environment: live.run,
+        }),
       ),
     ).toEqual([]);
     const second = await live.provision({
@@ -234,7 +229,12 @@ describeLive(title, () => {
       undefined,
     );
     live.escCreated.push(importer);
-    expect(failing(await live.proveTrust(importer, direct))).toEqual([]);
+    const imported = {
+      organization: live.env.LIVE_PULUMI_ORGANIZATION,
+      project: live.project,
+      environment: live.run,
+    };
+    expect(failing(await live.proveTrust(imported, importer))).toEqual([]);
   }, 1_200_000);
 
   it('proves the trust in the legacy default project', async () => {
@@ -246,14 +246,11 @@ describeLive(title, () => {
     expect(legacy.audience).toBe(live.env.LIVE_PULUMI_ORGANIZATION);
     expect(
       failing(
-        await live.proveTrust(
-          {
-            organization: live.env.LIVE_PULUMI_ORGANIZATION,
-            project: 'default',
-            environment: `${live.run}-legacy`,
-          },
-          legacy,
-        ),
+        await live.proveTrust({
+          organization: live.env.LIVE_PULUMI_ORGANIZATION,
+          project: 'default',
+          environment: `${live.run}-legacy`,
+        }),
       ),
     ).toEqual([]);
   }, 1_200_000);

@@ -48,7 +48,40 @@ describe('the scaffolder module', () => {
         'pulumi:azureOidc:writeCatalogInfo',
         'pulumi:azureOidc:publishLocal',
         'pulumi:azureOidc:registerLocal',
+        'pulumi:azureOidc:verify',
+        'pulumi:azureOidc:decommission',
       ]),
+    );
+  });
+
+  it('schedules drift rounds, on one replica at a time, only when configured', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const started = (pulumiAzureOidc: object) =>
+      startTestBackend({
+        features: [
+          scaffolderPlugin,
+          pulumiAzureOidcModule,
+          scheduler.factory,
+          mockServices.rootConfig.factory({ data: { pulumiAzureOidc } }),
+        ],
+      });
+    await started({ dataDirectory: '/tmp/unused-by-this-test' });
+    expect(scheduler.scheduleTask).not.toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'pulumi-azure-oidc-drift' }),
+    );
+    await started({
+      dataDirectory: '/tmp/unused-by-this-test',
+      lifecycle: {
+        drift: { schedule: { frequency: { hours: 6 }, timeout: { hours: 1 } } },
+      },
+    });
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'pulumi-azure-oidc-drift',
+        frequency: { hours: 6 },
+        timeout: { hours: 1 },
+        scope: 'global',
+      }),
     );
   });
 

@@ -6,16 +6,23 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createPulumiAzureOidcActions } from './actions';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
+import { EnvironmentEngine } from './engine/engine';
+import { HttpClient } from './http/httpClient';
+import { Decommissioner } from './lifecycle/decommissioner';
+import { DriftMonitor } from './lifecycle/driftMonitor';
+import { LifecycleStore } from './lifecycle/lifecycleStore';
+import { Verification } from './lifecycle/verification';
+import { Stewardship } from './provisioning/stewardship';
+import { createEnvironmentRouter } from './routes/environmentRouter';
+import { createOptionsRouter } from './routes/optionsRouter';
+import { SecretRedactor } from './secrets';
 import {
   automationApiEngine,
   EngineContext,
   environmentProvisioner,
+  escEnvironmentsOf,
+  trustVerifier,
 } from './wiring';
-import { EnvironmentEngine } from './engine/engine';
-import { HttpClient } from './http/httpClient';
-import { Stewardship } from './provisioning/stewardship';
-import { createOptionsRouter } from './router';
-import { SecretRedactor } from './secrets';
 
 export interface PulumiAzureOidcModuleOptions {
   /**
@@ -41,18 +48,15 @@ export function createPulumiAzureOidcModule(
           logger: coreServices.logger,
           lifecycle: coreServices.lifecycle,
           httpRouter: coreServices.httpRouter,
+          httpAuth: coreServices.httpAuth,
           auth: coreServices.auth,
           userInfo: coreServices.userInfo,
+          database: coreServices.database,
+          scheduler: coreServices.scheduler,
           catalog: catalogServiceRef,
         },
-        async init({
-          scaffolder,
-          config,
-          logger,
-          lifecycle,
-          httpRouter,
-          ...deps
-        }) {
+        async init(deps) {
+          const { config, logger, auth, catalog } = deps;
           const settings = readPulumiAzureOidcConfig(config);
           const redactor = new SecretRedactor(configuredSecrets(settings));
           const http = new HttpClient({
@@ -65,27 +69,75 @@ export function createPulumiAzureOidcModule(
             logger,
             http,
           });
-          lifecycle.addShutdownHook(() => engine.close?.());
+          deps.lifecycle.addShutdownHook(() => engine.close?.());
           const stewardship = new Stewardship({
-            ...deps,
+            auth,
+            catalog,
+            userInfo: deps.userInfo,
             administrators: settings.administrators,
             localCatalogDirectory: settings.localCatalogDirectory,
           });
-          const provisioner = environmentProvisioner(settings, {
-            engine,
-            stewardship,
-            redactor,
-            http,
+          const parts = { engine, stewardship, redactor, http };
+          const escEnvironments = escEnvironmentsOf(settings, parts);
+          const verifier = trustVerifier(settings, parts);
+          const store = await LifecycleStore.create(deps.database, {
+            keep: settings.lifecycle.keepResults,
           });
-          scaffolder.addActions(
+          const verification = new Verification({
+            engine,
+            verifier,
+            stewardship,
+            store,
+          });
+          deps.scaffolder.addActions(
             ...createPulumiAzureOidcActions({
-              provisioner,
+              provisioner: environmentProvisioner(settings, parts),
+              verification,
+              decommissioner: new Decommissioner({
+                ...parts,
+                escEnvironments,
+                catalog,
+                auth,
+                roles: settings.roles,
+                localCatalogDirectory: settings.localCatalogDirectory,
+              }),
               stewardship,
-              catalog: deps.catalog,
+              catalog,
               localCatalogDirectory: settings.localCatalogDirectory,
             }),
           );
-          httpRouter.use(createOptionsRouter(settings));
+          deps.httpRouter.use(createOptionsRouter(settings));
+          deps.httpRouter.use(
+            createEnvironmentRouter({
+              httpAuth: deps.httpAuth,
+              catalog,
+              stewardship,
+              store,
+              verification,
+            }),
+          );
+          const { schedule, concurrency } = settings.lifecycle.drift;
+          if (schedule) {
+            const monitor = new DriftMonitor({
+              engine,
+              verifier,
+              store,
+              catalog,
+              auth,
+              logger,
+              escEnvironments,
+              concurrency,
+            });
+            await deps.scheduler.scheduleTask({
+              id: 'pulumi-azure-oidc-drift',
+              ...schedule,
+              // One replica at a time runs a round.
+              scope: 'global',
+              fn: async signal => {
+                await monitor.runRound(signal as AbortSignal);
+              },
+            });
+          }
         },
       });
     },

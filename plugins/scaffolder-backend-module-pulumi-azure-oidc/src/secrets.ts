@@ -1,3 +1,5 @@
+import { isError } from '@backstage/errors';
+
 /**
  * Keeps secret values (Pulumi tokens, Azure client secrets, state
  * passphrases) out of everything a user or a log can read.
@@ -11,6 +13,16 @@ export class SecretRedactor {
 
   add(value: string | undefined): void {
     if (value) this.values.add(value);
+  }
+
+  /** Runs `work`; its errors keep their class and cause, their words lose every secret. */
+  async masking<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isError(error)) error.message = this.redact(error.message);
+      throw error;
+    }
   }
 
   redact(text: string): string {

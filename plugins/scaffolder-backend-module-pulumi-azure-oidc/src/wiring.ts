@@ -15,10 +15,9 @@ import { createPreviewRunner } from './engine/preview/previewRunner';
 import { HttpClient } from './http/httpClient';
 import { EnvironmentProvisioner } from './provisioning/environmentProvisioner';
 import { Stewardship } from './provisioning/stewardship';
-import {
-  EscEnvironments,
-  PulumiCloudEscEnvironments,
-} from './pulumiCloud/escEnvironments';
+import { EscEnvironments } from './pulumiCloud/escEnvironments';
+import { PulumiCloudEscEnvironments } from './pulumiCloud/pulumiCloudEscEnvironments';
+import { TrustVerifier } from './lifecycle/trustVerifier';
 import { SecretRedactor } from './secrets';
 
 /** What an engine may use: the settings, the redactor, a logger, the HTTP client. */
@@ -64,35 +63,43 @@ export function automationApiEngine(context: EngineContext): EnvironmentEngine {
   });
 }
 
+/** What the services share; Pulumi Cloud's ESC API comes from the settings unless given. */
+export interface ServiceParts {
+  engine: EnvironmentEngine;
+  stewardship: Stewardship;
+  redactor: SecretRedactor;
+  http: HttpClient;
+  /** Instead of Pulumi Cloud's, when a token is configured. */
+  escEnvironments?: EscEnvironments;
+}
+
+/** Pulumi Cloud's ESC API, when a token is configured. */
+export function escEnvironmentsOf(
+  settings: PulumiAzureOidcSettings,
+  parts: Pick<ServiceParts, 'http' | 'escEnvironments'>,
+): EscEnvironments | undefined {
+  const { apiUrl, accessToken } = settings.pulumiCloud;
+  if (accessToken === undefined) return undefined;
+  return (
+    parts.escEnvironments ??
+    new PulumiCloudEscEnvironments({ apiUrl, accessToken, http: parts.http })
+  );
+}
+
 /**
  * The provisioning service over an engine, with the settings' guardrails
  * and, when a token is configured, Pulumi Cloud's ESC API.
  */
 export function environmentProvisioner(
   settings: PulumiAzureOidcSettings,
-  parts: {
-    engine: EnvironmentEngine;
-    stewardship: Stewardship;
-    redactor: SecretRedactor;
-    http: HttpClient;
-    /** Instead of Pulumi Cloud's, when a token is configured. */
-    escEnvironments?: EscEnvironments;
-  },
+  parts: ServiceParts,
 ): EnvironmentProvisioner {
   const { pulumiCloud, azure } = settings;
-  const { accessToken } = pulumiCloud;
   return new EnvironmentProvisioner({
     ...parts,
     consoleUrl: pulumiCloud.consoleUrl,
-    escEnvironments:
-      accessToken === undefined
-        ? undefined
-        : parts.escEnvironments ??
-          new PulumiCloudEscEnvironments({
-            apiUrl: pulumiCloud.apiUrl,
-            accessToken,
-            http: parts.http,
-          }),
+    escEnvironments: escEnvironmentsOf(settings, parts),
+    compareWithStack: settings.preview.compareWithStack,
     planContext: {
       defaultOrganization: pulumiCloud.organization,
       defaultSubscriptionId: azure.defaultSubscriptionId,
@@ -101,5 +108,25 @@ export function environmentProvisioner(
       roles: settings.roles,
       applicationOwners: azure.applicationOwners,
     },
+  });
+}
+
+/** Verification of trusts, reading role assignments as the deployer. */
+export function trustVerifier(
+  settings: PulumiAzureOidcSettings,
+  parts: Omit<ServiceParts, 'stewardship'>,
+): TrustVerifier {
+  const { redactor, http } = parts;
+  return new TrustVerifier({
+    ...parts,
+    escEnvironments: escEnvironmentsOf(settings, parts),
+    resourceManager: deployerReaders({
+      azure: settings.azure,
+      http,
+      onToken: token => redactor.add(token),
+    }).resourceManager,
+    issuer: settings.pulumiCloud.issuer,
+    endpoints: settings.azure.endpoints,
+    roles: settings.roles,
   });
 }

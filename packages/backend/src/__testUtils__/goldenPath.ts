@@ -6,6 +6,7 @@ import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oi
 import scaffolderPulumiAzureOidc, {
   createPreviewRunner,
   createPulumiAzureOidcModule,
+  destroyed,
   emptyStackState,
   EnvironmentEngine,
   PREVIEW_PLACEHOLDERS,
@@ -77,8 +78,18 @@ const engine: EnvironmentEngine = {
       changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
     };
   },
-  destroy: () => Promise.reject(new Error('not part of these tests')),
-  refresh: () => Promise.reject(new Error('not part of these tests')),
+  destroy: async (environment, { authorize }) => {
+    const stackName = engine.stackName(environment);
+    const state = stackStates.get(stackName) ?? emptyStackState();
+    authorize(state);
+    stackStates.delete(stackName);
+    return destroyed(stackName, state.resources);
+  },
+  // Nobody changes the stand-in's objects behind its back.
+  refresh: async environment => ({
+    stackName: engine.stackName(environment),
+    drift: [],
+  }),
 };
 
 /** The module, with the engine above instead of the Automation API. */
@@ -86,12 +97,16 @@ const scaffolderModuleWithStandInEngine = createPulumiAzureOidcModule({
   createEngine: () => engine,
 });
 
-export const template = parse(
-  readFileSync(
-    resolve(backendDir, '../../templates/azure-esc-environment/template.yaml'),
-    'utf8',
-  ),
-);
+/** A template of the repository, as the catalog reads it. */
+export const templateNamed = (name: string) =>
+  parse(
+    readFileSync(
+      resolve(backendDir, `../../templates/${name}/template.yaml`),
+      'utf8',
+    ),
+  );
+
+export const template = templateNamed('azure-esc-environment');
 
 export const answers = {
   organization: 'acme',
@@ -144,10 +159,14 @@ export function startGoldenPathPortal(dataDirectory: string, overrides = {}) {
 
 type Portal = Awaited<ReturnType<typeof startPortalBackend>>;
 
-/** Runs the template as the guest; how the task ended, its errors and its whole log. */
-export async function runTemplate(portal: Portal, values: object) {
+/** Runs a template as the guest; how the task ended, its errors and its whole log. */
+export async function runTemplate(
+  portal: Portal,
+  values: object,
+  templateName = 'azure-esc-environment',
+) {
   const created = await portal.call('POST', '/api/scaffolder/v2/tasks', {
-    templateRef: 'template:default/azure-esc-environment',
+    templateRef: `template:default/${templateName}`,
     values,
   });
   if (created.status !== 201) {

@@ -55,6 +55,12 @@ export interface FakeAzureStack extends EngineStack {
   crashAt?: string;
   /** Whether the stack was removed from the state backend. */
   removed: boolean;
+  /** The logical names destroys removed, in order. */
+  destroyed: string[];
+  /** The outputs of the last finished update; none after a full destroy. */
+  outputs?: Record<string, unknown>;
+  /** A destroy fails with this message instead, once. */
+  failDestroy?: string;
 }
 
 export function fakeAzureStack(
@@ -66,10 +72,16 @@ export function fakeAzureStack(
     pending: [],
     imports: [],
     async exportStack(): Promise<Deployment> {
+      // The stack resource carries the last finished update's outputs.
+      const root = stack.outputs && {
+        urn: urnOf(RESOURCE_TYPES.stack, 'esc-azure-oidc-stand-in'),
+        type: RESOURCE_TYPES.stack,
+        outputs: stack.outputs,
+      };
       return {
         version: 3,
         deployment: {
-          resources: stack.resources,
+          resources: root ? [root, ...stack.resources] : stack.resources,
           ...(stack.pending.length
             ? { pending_operations: stack.pending }
             : {}),
@@ -96,22 +108,59 @@ export function fakeAzureStack(
         });
       }
     },
-    async destroy() {
-      for (const resource of [...stack.resources].reverse()) {
-        remove(cloud, resource);
+    async destroy(destroyOptions?: {
+      target?: string[];
+      onEvent?: (event: EngineEvent) => void;
+    }) {
+      if (stack.failDestroy) {
+        const message = stack.failDestroy;
+        stack.failDestroy = undefined;
+        throw cliFailure(message);
       }
-      stack.resources = [];
+      const doomed = stack.resources.filter(
+        r => !destroyOptions?.target || destroyOptions.target.includes(r.urn),
+      );
+      for (const resource of [...doomed].reverse()) {
+        remove(cloud, resource);
+        stack.resources.splice(stack.resources.indexOf(resource), 1);
+        stack.destroyed.push(logicalNameOf(resource.urn));
+        destroyOptions?.onEvent?.({
+          sequence: 0,
+          timestamp: 0,
+          resOutputsEvent: {
+            metadata: {
+              op: 'delete',
+              urn: resource.urn,
+              type: resource.type,
+              old: { inputs: resource.inputs },
+            },
+          } as never,
+        });
+      }
+      if (stack.resources.length === 0) stack.outputs = undefined;
     },
     async remove() {
       stack.removed = true;
     },
     removed: false,
+    destroyed: [],
     crashAt: options.crashAt,
   };
   return stack;
 }
 
 class Refused extends Error {}
+
+/** The Automation API's error for a CLI that exited with `error: <message>`. */
+function cliFailure(message: string): CommandError {
+  const stderr = `error: ${message}`;
+  return new CommandError({
+    stdout: '',
+    stderr,
+    code: 255,
+    toString: () => stderr,
+  } as any);
+}
 
 async function update(
   cloud: AzureStandIn,
@@ -219,13 +268,7 @@ async function update(
         message: failure.message,
       } as any,
     });
-    const stderr = `error: ${failure.message}`;
-    throw new CommandError({
-      stdout: '',
-      stderr,
-      code: 255,
-      toString: () => stderr,
-    } as any);
+    throw cliFailure(failure.message);
   }
   // What the program no longer declares is deleted.
   for (const resource of [...stack.resources]) {
@@ -235,6 +278,7 @@ async function update(
       changes.delete += 1;
     }
   }
+  stack.outputs = outputs;
   return {
     outputs: Object.fromEntries(
       Object.entries(outputs).map(([key, value]) => [
@@ -365,7 +409,9 @@ function read(cloud: AzureStandIn, type: string, id: string) {
       return app && { objectId: app.id, clientId: app.appId };
     }
     case RESOURCE_TYPES.servicePrincipal: {
-      const principal = cloud.servicePrincipals.find(p => p.id === id);
+      const principal = cloud.servicePrincipals.find(
+        p => `/servicePrincipals/${p.id}` === id,
+      );
       return principal && { objectId: principal.id };
     }
     case RESOURCE_TYPES.credential: {
@@ -397,6 +443,17 @@ function remove(cloud: AzureStandIn, resource: StateResource) {
     if (app)
       app.federatedIdentityCredentials =
         app.federatedIdentityCredentials.filter(c => c.id !== credentialId);
+  } else if (resource.type === RESOURCE_TYPES.servicePrincipal) {
+    // In place: the stand-in's server reads these very arrays.
+    const at = cloud.servicePrincipals.findIndex(
+      p => `/servicePrincipals/${p.id}` === resource.id,
+    );
+    if (at >= 0) cloud.servicePrincipals.splice(at, 1);
+  } else if (resource.type === RESOURCE_TYPES.application) {
+    const at = cloud.applications.findIndex(
+      a => `/applications/${a.id}` === resource.id,
+    );
+    if (at >= 0) cloud.applications.splice(at, 1);
   } else {
     throw new Error(`the stand-in does not delete ${name}`);
   }

@@ -48,6 +48,17 @@ export function engineMock(): jest.Mocked<EnvironmentEngine> {
   };
 }
 
+/** Pulumi Cloud holding no environment yet, and nothing referencing it. */
+export function escEnvironmentsMock(): jest.Mocked<EscEnvironments> {
+  return {
+    read: jest.fn().mockResolvedValue(undefined),
+    write: jest.fn().mockResolvedValue('created'),
+    open: jest.fn().mockResolvedValue({}),
+    remove: jest.fn().mockResolvedValue(true),
+    referrers: jest.fn().mockResolvedValue({ environments: [], stacks: [] }),
+  };
+}
+
 /** An `apply` that asks who owns `state`, then ends as `end` says. */
 export function applyOver(
   state: StackState,

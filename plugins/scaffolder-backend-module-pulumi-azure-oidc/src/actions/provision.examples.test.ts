@@ -32,6 +32,7 @@ describe('the examples of pulumi:azureOidc:provision', () => {
       write: dryRunOnly,
       open: dryRunOnly,
       remove: dryRunOnly,
+      referrers: dryRunOnly,
     },
   });
 

@@ -20,6 +20,7 @@ import {
 import {
   applyOver,
   engineMock,
+  escEnvironmentsMock,
   outcomeOf,
   provisionAction,
   testSettings,
@@ -75,21 +76,15 @@ describe('the subject mode of pulumi:azureOidc:provision', () => {
     engine = engineMock();
     engine.outputs.mockResolvedValue(environmentModeStack);
     engine.apply.mockImplementation(trackedApply(environmentModeStack));
-    escEnvironments = {
-      read: jest.fn().mockResolvedValue({
-        yaml: '# Managed by the portal\n',
-        etag: 'e1',
-      }),
-      write: jest.fn<
-        ReturnType<EscEnvironments['write']>,
-        Parameters<EscEnvironments['write']>
-      >(async (_environment, yaml) => {
-        sequence.push(`definition ${yaml.split('\n')[1]}`);
-        return 'updated';
-      }),
-      open: jest.fn(),
-      remove: jest.fn(),
-    };
+    escEnvironments = escEnvironmentsMock();
+    escEnvironments.read.mockResolvedValue({
+      yaml: '# Managed by the portal\n',
+      etag: 'e1',
+    });
+    escEnvironments.write.mockImplementation(async (_environment, yaml) => {
+      sequence.push(`definition ${yaml.split('\n')[1]}`);
+      return 'updated';
+    });
     logger = recordingLogger();
   });
 

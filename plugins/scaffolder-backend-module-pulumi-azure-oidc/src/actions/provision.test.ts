@@ -27,6 +27,7 @@ import { SUBSCRIPTION, TENANT } from '../__testUtils__/plans';
 import {
   applyOver,
   engineMock,
+  escEnvironmentsMock,
   provisionAction,
   STACK_NAME,
   testSettings,
@@ -135,12 +136,7 @@ describe('pulumi:azureOidc:provision', () => {
   beforeEach(() => {
     engine = engineMock();
     engine.apply.mockImplementation(fakeEngine());
-    escEnvironments = {
-      read: jest.fn().mockResolvedValue(undefined),
-      write: jest.fn().mockResolvedValue('created'),
-      open: jest.fn(),
-      remove: jest.fn(),
-    };
+    escEnvironments = escEnvironmentsMock();
     logger = recordingLogger();
   });
 
@@ -554,10 +550,70 @@ describe('pulumi:azureOidc:provision', () => {
         'info would create or update: ESC environment acme/payments/prod in Pulumi Cloud',
       ]),
     );
-    expect(logger.lines).toHaveLength(8);
-    expect(logger.lines[7]).toBe(
+    expect(logger.lines[1]).toBe(
+      "info Dry run: not compared with the environment's stack (pulumiAzureOidc.preview.compareWithStack is off); what a first run would create:",
+    );
+    expect(logger.lines).toHaveLength(9);
+    expect(logger.lines[8]).toBe(
       'info Dry run: 5 resources would be created for acme/payments/prod',
     );
+  });
+
+  describe('an update of an existing environment', () => {
+    /** The stack as a run with only the Reader role left it. */
+    const readerOnly = (): StackState => ({
+      ...emptyStackState(),
+      resources: 4,
+      owner: 'group:default/payments-team',
+      environmentRef: 'acme/payments/prod',
+      held: [
+        { urn: 'u:a', type: 'a', name: 'application' },
+        { urn: 'u:s', type: 's', name: 'service-principal' },
+      ],
+      roleAssignments: [
+        {
+          logicalName: 'role-acdd72a7-3385-48ef-bd42-f606fba81ae7-gone',
+          name: 'ra',
+          scope: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-old`,
+          roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+        },
+      ],
+    });
+
+    it('says what it will change against the stack before it applies', async () => {
+      engine.outputs.mockResolvedValue(readerOnly());
+      engine.apply.mockImplementation(fakeEngine({ state: readerOnly() }));
+      await action().handler(context(input));
+      const from = logger.lines.indexOf(
+        'info Provisioning the Azure identity of the ESC environment acme/payments/prod',
+      );
+      expect(logger.lines.slice(from + 1, from + 6)).toEqual([
+        expect.stringMatching(/^info will add: federated credential /),
+        `info will add: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}`,
+        `info will add: role assignment 'Contributor' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
+        `info will remove: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-old`,
+        'info 2 resources unchanged',
+      ]);
+    });
+
+    it('compares in a dry run only when the platform lets dry runs read stacks', async () => {
+      engine.outputs.mockResolvedValue(readerOnly());
+      const comparing = provisionAction(
+        testSettings(dir.path, {
+          ...baseConfig,
+          preview: { compareWithStack: true },
+        }),
+        { engine, escEnvironments },
+      );
+      await comparing.handler(context(input, { isDryRun: true }));
+      expect(engine.outputs).toHaveBeenCalledTimes(1);
+      expect(logger.lines).toContain(
+        `info would remove: role assignment 'Reader' on /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-old`,
+      );
+      expect(logger.lines.some(l => l.startsWith('info would create'))).toBe(
+        false,
+      );
+    });
   });
 
   it('shows in a dry run the canonical scope the program would assign', async () => {

@@ -27,6 +27,11 @@ export interface DeployerTokensOptions {
   runAzureCli?(args: string[]): Promise<string>;
 }
 
+/** The deployer could not sign in where no service is at fault: no `az login`, say. */
+export class DeployerSignInError extends Error {
+  name = 'DeployerSignInError';
+}
+
 /** Tokens are used until this long before they expire. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 
@@ -150,7 +155,7 @@ export class DeployerTokens implements AccessTokens {
       '--output',
       'json',
     ]).catch(error => {
-      throw new Error(
+      throw new DeployerSignInError(
         `The Azure CLI could not give a token for ${resource}: ${
           (error as Error).message.split('\n')[0]
         }. Sign in with 'az login', or configure pulumiAzureOidc.azure.credentials.`,

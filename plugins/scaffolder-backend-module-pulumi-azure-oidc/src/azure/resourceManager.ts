@@ -37,6 +37,38 @@ export class ResourceManager {
     );
   }
 
+  /**
+   * Every role assignment of a principal at, above or below a scope:
+   * ARM's "Role Assignments - List For Scope" with
+   * `$filter=principalId eq '<id>'` (learn.microsoft.com/rest/api/
+   * authorization/role-assignments/list-for-scope), pages followed.
+   */
+  async roleAssignmentsOf(
+    principalId: string,
+    scope: string,
+    signal?: AbortSignal,
+  ): Promise<RoleAssignmentRecord[]> {
+    const assignments: RoleAssignmentRecord[] = [];
+    let path:
+      | string
+      | undefined = `${scope}/providers/Microsoft.Authorization/roleAssignments?$filter=${encodeURIComponent(
+      `principalId eq '${principalId}'`,
+    )}&api-version=${API_VERSION}`;
+    while (path) {
+      const page: { value?: RoleAssignmentRecord[]; nextLink?: string } =
+        (await this.get(
+          path,
+          `listing the role assignments of ${principalId} at ${scope}`,
+          signal,
+        )) ?? {};
+      assignments.push(...(page.value ?? []));
+      path =
+        page.nextLink &&
+        new URL(page.nextLink).pathname + new URL(page.nextLink).search;
+    }
+    return assignments;
+  }
+
   private get<T>(path: string, operation: string, signal?: AbortSignal) {
     return readAzure<T>(
       this.reader,

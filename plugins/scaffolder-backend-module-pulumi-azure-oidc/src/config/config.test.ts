@@ -303,8 +303,10 @@ describe('readPulumiAzureOidcConfig', () => {
   });
 
   it('previews in one warm worker thread unless told otherwise', () => {
-    expect(read({}).preview).toEqual({ workers: 1 });
-    expect(read({ preview: { workers: 0 } }).preview).toEqual({ workers: 0 });
+    expect(read({}).preview).toEqual({ workers: 1, compareWithStack: false });
+    expect(
+      read({ preview: { workers: 0, compareWithStack: true } }).preview,
+    ).toEqual({ workers: 0, compareWithStack: true });
   });
 
   it('gives calls a time limit and reads a few retries by default', () => {

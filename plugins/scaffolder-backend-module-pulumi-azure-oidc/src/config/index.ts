@@ -7,7 +7,7 @@ import { readAzure } from './azure';
 import { readGuardrails } from './guardrails';
 import { readAdministrators, readDirectories } from './portal';
 import { readPulumiCloud } from './pulumiCloud';
-import { readCli, readNetwork, readPreview } from './runtime';
+import { readCli, readLifecycle, readNetwork, readPreview } from './runtime';
 import { CONFIG_KEY, PulumiAzureOidcSettings } from './settings';
 import { readState } from './state';
 
@@ -37,6 +37,7 @@ export function readPulumiAzureOidcConfig(
     cli: readCli(config),
     network: readNetwork(config),
     preview: readPreview(config),
+    lifecycle: readLifecycle(config),
     ...directories,
   };
 }

@@ -1,3 +1,7 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { valid as validSemver } from 'semver';
 import { ConfigProblem, PulumiAzureOidcSettings } from './settings';
@@ -38,7 +42,7 @@ export function readNetwork(
   };
 }
 
-/** `preview`: how many threads run dry runs. */
+/** `preview`: how many threads run dry runs, and whether they read the stack. */
 export function readPreview(
   config: Config | undefined,
 ): PulumiAzureOidcSettings['preview'] {
@@ -48,6 +52,41 @@ export function readPreview(
       valid: value => Number.isInteger(value) && value >= 0 && value <= 16,
       rule: 'must be a whole number from 0 (dry runs on the main thread, in turn) to 16',
     }),
+    compareWithStack:
+      config?.getOptionalBoolean('preview.compareWithStack') ?? false,
+  };
+}
+
+/** `lifecycle`: what is kept of checks, and when drift rounds run. */
+export function readLifecycle(
+  config: Config | undefined,
+): PulumiAzureOidcSettings['lifecycle'] {
+  const schedule = config?.getOptionalConfig('lifecycle.drift.schedule');
+  let parsed: SchedulerServiceTaskScheduleDefinition | undefined;
+  try {
+    parsed =
+      schedule &&
+      readSchedulerServiceTaskScheduleDefinitionFromConfig(schedule);
+  } catch (error) {
+    throw new ConfigProblem(
+      'lifecycle.drift.schedule',
+      `: ${(error as Error).message}`,
+    );
+  }
+  return {
+    keepResults: readNumber(config, 'lifecycle.keepResults', {
+      default: 20,
+      valid: value => Number.isInteger(value) && value >= 1 && value <= 1000,
+      rule: 'must be a whole number from 1 to 1000',
+    }),
+    drift: {
+      schedule: parsed,
+      concurrency: readNumber(config, 'lifecycle.drift.concurrency', {
+        default: 2,
+        valid: value => Number.isInteger(value) && value >= 1 && value <= 32,
+        rule: 'must be a whole number from 1 to 32',
+      }),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 import {
   Guardrails,
   RoleCatalogue,
@@ -62,6 +63,19 @@ export interface PulumiAzureOidcSettings {
   preview: {
     /** Worker threads that run dry runs; 0 runs them in turn on the main thread. */
     workers: number;
+    /** Dry runs read the environment's stack, to show what an update would change. */
+    compareWithStack: boolean;
+  };
+  /** Verify and drift checks. */
+  lifecycle: {
+    /** Results kept per environment and kind of check. */
+    keepResults: number;
+    drift: {
+      /** When drift rounds run; none when unset. */
+      schedule?: SchedulerServiceTaskScheduleDefinition;
+      /** Environments checked at once. */
+      concurrency: number;
+    };
   };
   /** Where Pulumi's workspaces, plugins, local state and installed CLI live. */
   dataDirectory: string;

@@ -58,6 +58,8 @@ export interface ResourceDescription {
   type: string;
   name: string;
   inputs?: Record<string, unknown>;
+  /** The properties a step changes, when the engine says. */
+  changed?: string[];
 }
 
 export interface RunOptions {
@@ -94,11 +96,32 @@ export interface DestroyResult {
   changes: ChangeCounts;
 }
 
+/** What a destroy of a stack that held `resources` did. */
+export function destroyed(stackName: string, resources: number): DestroyResult {
+  return {
+    stackName,
+    alreadyGone: resources === 0,
+    changes: {
+      created: 0,
+      updated: 0,
+      replaced: 0,
+      deleted: resources,
+      same: 0,
+    },
+  };
+}
+
+/** A resource that Azure or Entra holds otherwise than the stack records. */
+export interface Drift {
+  resource: ResourceDescription;
+  /** `changed`: it holds other values; `gone`: it no longer exists. */
+  change: 'changed' | 'gone';
+}
+
 /** What Azure and Entra hold that differs from the stack, found without changing anything. */
 export interface RefreshResult {
   stackName: string;
-  /** One line per drifted resource: what changed, in the engine's words. */
-  drift: string[];
+  drift: Drift[];
 }
 
 export interface EnvironmentEngine {
@@ -107,6 +130,10 @@ export interface EnvironmentEngine {
   /** The program under mocks: no CLI, no cloud, placeholder ids. */
   preview(plan: ProvisionPlan, options?: RunOptions): Promise<PreviewResult>;
   apply(plan: ProvisionPlan, options: ApplyOptions): Promise<ApplyResult>;
+  /**
+   * Removes what the stack holds, federated credentials first so that the
+   * trust ends at once, then the stack itself.
+   */
   destroy(
     environment: EscEnvironmentRef,
     options: ApplyOptions,
@@ -159,5 +186,15 @@ export class EngineFailedError extends CustomErrorBase {
   name = 'EngineFailedError' as const;
   constructor(message: string, readonly details: string[]) {
     super(message);
+  }
+
+  /** The same failure, told as `<what> failed:` and what the engine said. */
+  explained(what: string): EngineFailedError {
+    return new EngineFailedError(
+      `${what} failed:\n${this.details
+        .map(reason => `- ${reason}`)
+        .join('\n')}`,
+      this.details,
+    );
   }
 }

@@ -53,9 +53,41 @@ export interface PendingCreate {
   inputs: Record<string, unknown>;
 }
 
+/** A resource the stack holds. */
+export interface HeldResource {
+  urn: string;
+  type: string;
+  /** Its logical name. */
+  name: string;
+}
+
+/** A role assignment the stack holds. */
+export interface HeldRoleAssignment {
+  logicalName: string;
+  /** Azure's name of it (a GUID). */
+  name: string;
+  scope: string;
+  roleDefinitionId: string;
+}
+
+/** What the last finished update says the identity is. */
+export interface StackIdentity {
+  clientId: string;
+  tenantId: string;
+  subscriptionId: string;
+  servicePrincipalObjectId: string;
+  /** The environment definition it rendered. */
+  environmentYaml?: string;
+}
+
 export interface StackState extends RecordedEnvironment {
   /** Resources the stack holds, itself and its providers aside. */
   resources: number;
+  /** Those resources, in the order the state lists them. */
+  held: HeldResource[];
+  roleAssignments: HeldRoleAssignment[];
+  /** From the outputs of the last finished update. */
+  identity?: StackIdentity;
   /**
    * The owner its last update recorded; or, where no update finished, the one
    * the Entra application's tag names (the application is created first).
@@ -75,6 +107,8 @@ export interface StackState extends RecordedEnvironment {
 export function emptyStackState(): StackState {
   return {
     resources: 0,
+    held: [],
+    roleAssignments: [],
     credentials: [],
     roleAssignmentNames: {},
     pendingCreates: [],

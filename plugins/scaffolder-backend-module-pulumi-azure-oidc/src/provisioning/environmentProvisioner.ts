@@ -4,7 +4,7 @@
  * update through the engine, the environment's definition in Pulumi Cloud,
  * and its links. The provision action is a thin adapter over it.
  */
-import { isError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   ProvisionPlan,
   ProvisionRequest,
@@ -22,9 +22,16 @@ import {
   EscEnvironments,
 } from '../pulumiCloud/escEnvironments';
 import { EnvironmentLinks, environmentLinks } from './links';
-import { describeChanges, EngineProgress, resourceLabels } from './progress';
+import {
+  describeChanges,
+  EngineProgress,
+  escEnvironmentLabel,
+  resourceLabels,
+} from './progress';
 import { EscDefinitions } from './escDefinitions';
 import { PlanningServices, planRequest } from './planning';
+import { reportPreview } from './previewReport';
+import { changesAgainstStack, describeStackChanges } from './stackDiff';
 import { Stewardship } from './stewardship';
 
 export interface ProvisionerOptions {
@@ -36,6 +43,8 @@ export interface ProvisionerOptions {
   planContext: PlanningServices['planContext'];
   consoleUrl: string;
   redactor: SecretRedactor;
+  /** Dry runs read the environment's stack, to show what an update would change. */
+  compareWithStack?: boolean;
 }
 
 /** What a task brings: its request, its user, and its scaffolder context. */
@@ -75,19 +84,12 @@ export class EnvironmentProvisioner {
   }
 
   /** Errors keep their class and cause; their words lose every secret. */
-  async provision(task: ProvisionTask): Promise<ProvisionResult> {
-    try {
-      return await this.provisionOnce(task);
-    } catch (error) {
-      if (isError(error)) {
-        error.message = this.options.redactor.redact(error.message);
-      }
-      throw error;
-    }
+  provision(task: ProvisionTask): Promise<ProvisionResult> {
+    return this.options.redactor.masking(() => this.provisionOnce(task));
   }
 
   private async provisionOnce(task: ProvisionTask): Promise<ProvisionResult> {
-    const plan = await planRequest(task, {
+    const { plan, stack } = await planRequest(task, {
       ...this.options,
       escEnvironmentsEnabled: !!this.options.escEnvironments,
     });
@@ -101,17 +103,9 @@ export class EnvironmentProvisioner {
       const { resources, outputs } = await this.options.engine.preview(plan, {
         signal: task.signal,
       });
-      const labels = resourceLabels(plan);
-      for (const { type, name } of resources) {
-        task.log.info(
-          `would create: ${labels.get(name) ?? `${type} '${name}'`}`,
-        );
-      }
-      if (plan.createEscEnvironment) {
-        task.log.info(`would create or update: ${escLabel(plan)}`);
-      }
-      task.log.info(
-        `Dry run: ${resources.length} resources would be created for ${plan.environmentRef}`,
+      reportPreview(
+        { plan, stack, resources, roles: this.options.planContext.roles },
+        task.log,
       );
       return {
         plan,
@@ -133,6 +127,16 @@ export class EnvironmentProvisioner {
     task.log.info(
       `Provisioning the Azure identity of the ESC environment ${plan.environmentRef}`,
     );
+    if (stack && stack.resources > 0) {
+      const diff = changesAgainstStack(
+        plan,
+        stack,
+        this.options.planContext.roles,
+      );
+      for (const line of describeStackChanges(diff, 'will')) {
+        task.log.info(line);
+      }
+    }
     const key = `${PROVISION_CHECKPOINT}:${createHash('sha256')
       .update(JSON.stringify(plan))
       .digest('hex')}`;
@@ -189,7 +193,7 @@ export class EnvironmentProvisioner {
       current,
       task.signal,
     );
-    task.log.info(`${change}: ${escLabel(plan)}`);
+    task.log.info(`${change}: ${escEnvironmentLabel(plan)}`);
     const final =
       retiring.length > 0 ? await this.applyOnce(plan, task) : applied;
     return { ...final, escEnvironmentChange: change };
@@ -227,16 +231,9 @@ export class EnvironmentProvisioner {
       return result;
     } catch (error) {
       if (!(error instanceof EngineFailedError)) throw error;
-      throw new EngineFailedError(
-        `Provisioning the Azure identity of ${
-          plan.environmentRef
-        } failed:\n${error.details.map(reason => `- ${reason}`).join('\n')}`,
-        error.details,
+      throw error.explained(
+        `Provisioning the Azure identity of ${plan.environmentRef}`,
       );
     }
   }
-}
-
-function escLabel(plan: ProvisionPlan): string {
-  return `ESC environment ${plan.environmentRef} in Pulumi Cloud`;
 }

@@ -14,6 +14,7 @@ import {
   ProvisionRequest,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { EnvironmentEngine } from '../engine/engine';
+import { StackState } from '../engine/stackModel';
 import type { ProvisionTask } from './environmentProvisioner';
 import { CatalogRecord, Stewardship } from './stewardship';
 
@@ -26,6 +27,14 @@ export interface PlanningServices {
     'requester' | 'recorded' | 'escEnvironmentsEnabled'
   >;
   escEnvironmentsEnabled: boolean;
+  /** Dry runs read the stack too, to compare with it. */
+  compareWithStack?: boolean;
+}
+
+/** The plan, and the stack it was planned against, when it was read. */
+export interface PlannedRequest {
+  plan: ProvisionPlan;
+  stack?: StackState;
 }
 
 /**
@@ -39,7 +48,7 @@ export async function planRequest(
     'request' | 'requester' | 'dryRun' | 'signal' | 'log'
   >,
   services: PlanningServices,
-): Promise<ProvisionPlan> {
+): Promise<PlannedRequest> {
   const context: PlanContext = {
     ...services.planContext,
     escEnvironmentsEnabled: services.escEnvironmentsEnabled,
@@ -53,11 +62,12 @@ export async function planRequest(
       entityName: escEnvironmentEntityName(requested.environment),
       owner: requested.owner,
     });
-  const stack = task.dryRun
-    ? undefined
-    : await services.engine.outputs(requested.environment, {
-        signal: task.signal,
-      });
+  const stack =
+    task.dryRun && !services.compareWithStack
+      ? undefined
+      : await services.engine.outputs(requested.environment, {
+          signal: task.signal,
+        });
   const plan = planOrRefuse(task.request, {
     ...context,
     recorded: {
@@ -70,7 +80,7 @@ export async function planRequest(
     },
   });
   task.log.info(describeSubject(plan));
-  return plan;
+  return { plan, stack };
 }
 
 function planOrRefuse(

@@ -15,6 +15,7 @@ import {
   checkOwnerChoice,
   checkRecord,
   environmentRefFromAnnotations,
+  EscEnvironmentRef,
   identifyRequester,
   OwnershipRecord,
   recordedSubject,
@@ -22,6 +23,7 @@ import {
   SubjectAttribute,
   SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import type { EnvironmentEngine } from '../engine/engine';
 import type { StackState } from '../engine/stackModel';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { readFile } from 'node:fs/promises';
@@ -117,11 +119,37 @@ export class Stewardship {
     }
   }
 
+  /**
+   * Both questions, of an environment that may exist: the catalog's and the
+   * local file's record, then its stack's. Returns what the stack records.
+   */
+  async authorizeEnvironment(
+    requester: Requester,
+    change: ChangeRequest,
+    environment: EscEnvironmentRef,
+    engine: Pick<EnvironmentEngine, 'outputs' | 'stackName'>,
+    signal?: AbortSignal,
+  ): Promise<StackState> {
+    await this.authorize(requester, change);
+    const state = await engine.outputs(environment, { signal });
+    this.authorizeStack(
+      requester,
+      change,
+      engine.stackName(environment),
+      state,
+    );
+    return state;
+  }
+
   /** The signed-in user a task runs for; tasks started by services have none. */
   async requester(ctx: {
     getInitiatorCredentials(): Promise<BackstageCredentials>;
   }): Promise<Requester> {
-    const credentials = await ctx.getInitiatorCredentials();
+    return this.requesterFor(await ctx.getInitiatorCredentials());
+  }
+
+  /** The user behind credentials, as stewardship sees them. */
+  async requesterFor(credentials: BackstageCredentials): Promise<Requester> {
     if (!this.options.auth.isPrincipal(credentials, 'user')) {
       throw new NotAllowedError(
         'This action changes what a team owns, so it runs only for a signed-in user; this task was started by a service.',

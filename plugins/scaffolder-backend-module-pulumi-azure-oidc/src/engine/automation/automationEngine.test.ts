@@ -482,6 +482,8 @@ describe('AutomationApiEngine', () => {
   });
 
   describe('besides updates', () => {
+    const CREDENTIAL_URN =
+      'urn:pulumi:s::esc-azure-oidc::azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential::credential-pulumi-esc-environment';
     const held = {
       version: 3,
       deployment: {
@@ -490,9 +492,14 @@ describe('AutomationApiEngine', () => {
             type: 'pulumi:pulumi:Stack',
             outputs: { owner: 'group:default/payments-team' },
           },
-          { type: 'azuread:index/application:Application', outputs: {} },
           {
-            type: 'azuread:index/servicePrincipal:ServicePrincipal',
+            urn: 'urn:pulumi:s::esc-azure-oidc::azuread:index/application:Application::application',
+            type: 'azuread:index/application:Application',
+            outputs: {},
+          },
+          {
+            urn: CREDENTIAL_URN,
+            type: 'azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential',
             outputs: {},
           },
         ],
@@ -520,7 +527,7 @@ describe('AutomationApiEngine', () => {
       expect(stack.up).not.toHaveBeenCalled();
     });
 
-    it('destroys what the stack holds, once allowed, then removes the stack', async () => {
+    it('destroys the credentials first, then the rest once allowed, then removes the stack', async () => {
       stack.exportStack.mockResolvedValue(held);
       const authorize = jest.fn();
       const result = await engine().destroy(
@@ -530,6 +537,10 @@ describe('AutomationApiEngine', () => {
       expect(authorize).toHaveBeenCalledWith(
         expect.objectContaining({ owner: 'group:default/payments-team' }),
       );
+      expect(stack.destroy.mock.calls.map(([o]) => o?.target)).toEqual([
+        [CREDENTIAL_URN],
+        undefined,
+      ]);
       expect(stack.destroy).toHaveBeenCalledWith(
         expect.objectContaining({ color: 'never' }),
       );
@@ -564,7 +575,12 @@ describe('AutomationApiEngine', () => {
 
     it('reports as drift what a refresh would change, and changes nothing', async () => {
       stack.previewRefresh.mockImplementation(async options => {
-        const emit = (op: string, type: string, name: string) =>
+        const emit = (
+          op: string,
+          type: string,
+          name: string,
+          detailedDiff?: object,
+        ) =>
           options!.onEvent!({
             sequence: 1,
             timestamp: 0,
@@ -573,6 +589,7 @@ describe('AutomationApiEngine', () => {
                 op,
                 urn: `urn:pulumi:s::esc-azure-oidc::${type}::${name}`,
                 type,
+                detailedDiff,
               },
             },
           } as never);
@@ -581,14 +598,28 @@ describe('AutomationApiEngine', () => {
           'update',
           'azuread:index/servicePrincipal:ServicePrincipal',
           'service-principal',
+          { tags: { kind: 'update' } },
         );
         emit('delete', 'azure-native:authorization:RoleAssignment', 'role-x');
         return undefined;
       });
       const result = await engine().refresh(testPlan().environment);
       expect(result.drift).toEqual([
-        "changed: azuread:index/servicePrincipal:ServicePrincipal 'service-principal'",
-        "gone: azure-native:authorization:RoleAssignment 'role-x'",
+        {
+          change: 'changed',
+          resource: {
+            type: 'azuread:index/servicePrincipal:ServicePrincipal',
+            name: 'service-principal',
+            changed: ['tags'],
+          },
+        },
+        {
+          change: 'gone',
+          resource: {
+            type: 'azure-native:authorization:RoleAssignment',
+            name: 'role-x',
+          },
+        },
       ]);
       expect(stack.refresh).not.toHaveBeenCalled();
       expect(stack.up).not.toHaveBeenCalled();

@@ -11,7 +11,9 @@ import { SecretRedactor } from '../../secrets';
 import {
   ApplyOptions,
   ApplyResult,
+  destroyed,
   DestroyResult,
+  Drift,
   EngineCancelledError,
   EngineFailedError,
   EnvironmentEngine,
@@ -23,7 +25,7 @@ import {
 } from '../engine';
 import { PreviewRunner } from '../preview/previewRunner';
 import { stackNameFor } from '../stackNames';
-import { StackState } from '../stackModel';
+import { RESOURCE_TYPES, StackState } from '../stackModel';
 import { readStackState } from './stackState';
 import { OperationLog, Step } from './operationLog';
 import { countChanges } from './pulumiEvents';
@@ -124,19 +126,23 @@ export class AutomationApiEngine implements EnvironmentEngine {
     return this.exclusively(environment, options, async (stack, step) => {
       const state = readStackState(await step(() => stack.exportStack()));
       options.authorize(state);
-      const stackName = this.stackName(environment);
-      const log = new OperationLog(options);
-      let deleted = 0;
-      if (state.resources > 0) {
+      const credentials = state.held
+        .filter(r => r.type === RESOURCE_TYPES.credential)
+        .map(r => r.urn);
+      // The trust ends with its credentials: they go first, on their own.
+      if (credentials.length > 0) {
+        const log = new OperationLog(options);
+        await step(
+          () => stack.destroy({ target: credentials, ...log.listen() }),
+          log,
+        );
+      }
+      if (state.resources > credentials.length) {
+        const log = new OperationLog(options);
         await step(() => stack.destroy(log.listen()), log);
-        deleted = state.resources;
       }
       await step(() => stack.remove());
-      return {
-        stackName,
-        alreadyGone: state.resources === 0,
-        changes: { created: 0, updated: 0, replaced: 0, deleted, same: 0 },
-      };
+      return destroyed(this.stackName(environment), state.resources);
     });
   }
 
@@ -145,19 +151,19 @@ export class AutomationApiEngine implements EnvironmentEngine {
     options: RunOptions = {},
   ): Promise<RefreshResult> {
     return this.operate(environment, options, async (stack, step) => {
-      const drift: string[] = [];
+      const drift: Drift[] = [];
       const log = new OperationLog({
         signal: options.signal,
         onEvent: event => {
-          // A refresh step's outputs come as updates or deletes when Azure
-          // differs (pulumi/pulumi pkg/backend/display/json.go).
+          // A refresh step's outputs come as an update (with its diff) or a
+          // delete when Azure differs from the state; the same otherwise
+          // (pulumi/pulumi pkg/backend/display/json.go, ResourceOutputsEvent).
           if (event.type === 'step' && event.done) {
             if (event.step === 'update' || event.step === 'delete') {
-              drift.push(
-                `${event.step === 'delete' ? 'gone' : 'changed'}: ${
-                  event.resource.type
-                } '${event.resource.name}'`,
-              );
+              drift.push({
+                resource: event.resource,
+                change: event.step === 'delete' ? 'gone' : 'changed',
+              });
             }
           }
           options.onEvent?.(event);

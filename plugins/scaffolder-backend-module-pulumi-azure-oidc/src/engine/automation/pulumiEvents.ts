@@ -7,7 +7,12 @@ import type {
   OpMap,
   OpType,
 } from '@pulumi/pulumi/automation';
-import type { ChangeCounts, EngineEvent, ResourceStep } from '../engine';
+import type {
+  ChangeCounts,
+  EngineEvent,
+  ResourceDescription,
+  ResourceStep,
+} from '../engine';
 import { logicalNameOf } from '../stackModel';
 
 /** Pulumi's per-operation counts, in the terms the action reports. */
@@ -40,13 +45,19 @@ type StepMetadata = {
   type: string;
   old?: { inputs: Record<string, any> };
   new?: { inputs: Record<string, any> };
+  diffs?: string[];
+  detailedDiff?: Record<string, unknown>;
 };
 
-function resourceOf(metadata: StepMetadata) {
+function resourceOf(metadata: StepMetadata): ResourceDescription {
+  const changed = metadata.detailedDiff
+    ? Object.keys(metadata.detailedDiff)
+    : metadata.diffs;
   return {
     type: metadata.type,
     name: logicalNameOf(metadata.urn),
     inputs: metadata.old?.inputs ?? metadata.new?.inputs,
+    ...(changed?.length ? { changed } : {}),
   };
 }
 

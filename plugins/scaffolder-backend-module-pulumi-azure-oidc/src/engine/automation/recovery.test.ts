@@ -6,8 +6,7 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { AzureStandIn, azureStandIn } from '@esc-azure-oidc/test-utils';
 import { randomUUID } from 'node:crypto';
-import { deployerReaders } from '../../azure/deployerReaders';
-import { HttpClient } from '../../http/httpClient';
+import { standInReaders } from '../../__testUtils__/azureReaders';
 import { automationEngineOver } from '../../__testUtils__/automationEngine';
 import {
   fakeAzureStack,
@@ -31,18 +30,7 @@ describe('recovery from a run that died half-way', () => {
   beforeEach(async () => {
     azure = await azureStandIn();
     notices = [];
-    services = deployerReaders({
-      azure: {
-        credentials: {
-          type: 'clientSecret',
-          clientId: azure.deployer.clientId,
-          clientSecret: azure.deployer.clientSecret,
-        },
-        tenantId: azure.tenantId,
-        endpoints: azure.endpoints,
-      },
-      http: new HttpClient({ timeoutSeconds: 5, retries: 0 }),
-    });
+    services = standInReaders(azure);
   });
   afterEach(() => azure.close());
 

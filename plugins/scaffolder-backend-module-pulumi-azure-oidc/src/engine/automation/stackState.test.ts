@@ -95,8 +95,32 @@ describe('readStackState', () => {
   });
 
   it("reads what an earlier version's stack records: owner, subject mode, credentials, role names", () => {
+    const roleUrn = urn(
+      'azure-native:authorization:RoleAssignment',
+      'role-acdd72a7-3385-48ef-bd42-f606fba81ae7-cc0c3491',
+    );
     expect(readStackState(earlierProgramsStack)).toEqual({
       resources: 4,
+      held: [
+        {
+          urn: urn('azuread:index/application:Application', 'application'),
+          type: 'azuread:index/application:Application',
+          name: 'application',
+        },
+        expect.objectContaining({ name: 'service-principal' }),
+        expect.objectContaining({ name: 'credential-pulumi-esc-environment' }),
+        expect.objectContaining({ urn: roleUrn }),
+      ],
+      roleAssignments: [
+        {
+          logicalName: 'role-acdd72a7-3385-48ef-bd42-f606fba81ae7-cc0c3491',
+          name: '3f1c2b4a-9d8e-4c7b-a6f5-0e1d2c3b4a59',
+          scope: `/subscriptions/${SUBSCRIPTION}`,
+          roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+        },
+      ],
+      // Its outputs name no client id: no identity to verify yet.
+      identity: undefined,
       owner: 'group:default/payments-team',
       environmentRef: 'acme/payments/prod',
       applicationObjectId: 'app-object-id',
@@ -140,6 +164,24 @@ describe('readStackState', () => {
         },
       ],
     });
+  });
+
+  it('reads the identity a finished update reported', () => {
+    const outputs = {
+      clientId: 'client',
+      tenantId: 'tenant',
+      subscriptionId: SUBSCRIPTION,
+      servicePrincipalObjectId: 'sp',
+      environmentYaml: '# Managed by the portal\n',
+    };
+    expect(
+      readStackState(deployment([stackResource(outputs)])).identity,
+    ).toEqual(outputs);
+    expect(
+      readStackState(
+        deployment([stackResource({ ...outputs, clientId: undefined })]),
+      ).identity,
+    ).toBeUndefined();
   });
 
   it('reads the subject mode and attributes an update recorded, and infers them from subjects otherwise', () => {

@@ -12,7 +12,12 @@ import {
   SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import type { Deployment } from '@pulumi/pulumi/automation';
-import { logicalNameOf, RESOURCE_TYPES, StackState } from '../stackModel';
+import {
+  logicalNameOf,
+  RESOURCE_TYPES,
+  StackIdentity,
+  StackState,
+} from '../stackModel';
 
 type StateResource = {
   urn?: string;
@@ -38,8 +43,21 @@ export function readStackState(deployment: Deployment): StackState {
   const recordedMode = text(stack?.outputs?.subjectMode) as
     | SubjectMode
     | undefined;
+  const roleAssignments = held
+    .filter(r => r.type === RESOURCE_TYPES.roleAssignment && r.urn)
+    .map(r => ({
+      logicalName: logicalNameOf(r.urn!),
+      name: text(r.outputs?.name) ?? text(r.inputs?.roleAssignmentName) ?? '',
+      scope: text(r.inputs?.scope) ?? '',
+      roleDefinitionId: text(r.inputs?.roleDefinitionId) ?? '',
+    }));
   return {
     resources: held.length,
+    held: held
+      .filter(r => r.urn)
+      .map(r => ({ urn: r.urn!, type: r.type, name: logicalNameOf(r.urn!) })),
+    roleAssignments,
+    identity: identityOf(stack?.outputs),
     owner: text(stack?.outputs?.owner) ?? ownerTag(application),
     environmentRef: text(stack?.outputs?.environmentRef),
     applicationObjectId: text(application?.outputs?.objectId),
@@ -51,13 +69,7 @@ export function readStackState(deployment: Deployment): StackState {
           .find(list => list.length > 0) ?? [],
     credentials,
     roleAssignmentNames: Object.fromEntries(
-      held
-        .filter(r => r.type === RESOURCE_TYPES.roleAssignment && r.urn)
-        .map(r => [
-          logicalNameOf(r.urn!),
-          text(r.outputs?.name) ?? text(r.inputs?.roleAssignmentName) ?? '',
-        ])
-        .filter(([, name]) => name),
+      roleAssignments.filter(r => r.name).map(r => [r.logicalName, r.name]),
     ),
     pendingCreates: pending
       .filter(op => op.type === 'creating' && op.resource.urn)
@@ -67,6 +79,26 @@ export function readStackState(deployment: Deployment): StackState {
         inputs: op.resource.inputs ?? {},
       })),
     pendingOperations: pending.filter(op => op.type !== 'creating').length,
+  };
+}
+
+/** The identity the last finished update reported; none before one finished. */
+function identityOf(
+  outputs: Record<string, unknown> | undefined,
+): StackIdentity | undefined {
+  const clientId = text(outputs?.clientId);
+  const tenantId = text(outputs?.tenantId);
+  const subscriptionId = text(outputs?.subscriptionId);
+  const servicePrincipalObjectId = text(outputs?.servicePrincipalObjectId);
+  if (!clientId || !tenantId || !subscriptionId || !servicePrincipalObjectId) {
+    return undefined;
+  }
+  return {
+    clientId,
+    tenantId,
+    subscriptionId,
+    servicePrincipalObjectId,
+    environmentYaml: text(outputs?.environmentYaml),
   };
 }
 

@@ -3,7 +3,7 @@ import {
   ProvisioningOptions,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import express from 'express';
-import { PulumiAzureOidcSettings } from './config';
+import { PulumiAzureOidcSettings } from '../config';
 
 /**
  * Serves the guardrails to the portal's forms, under the scaffolder's base

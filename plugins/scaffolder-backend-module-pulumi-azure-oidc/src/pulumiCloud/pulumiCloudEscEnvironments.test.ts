@@ -2,7 +2,7 @@ import {
   pulumiCloudStandIn,
   PulumiCloudStandIn,
 } from '@esc-azure-oidc/test-utils';
-import { PulumiCloudEscEnvironments } from './escEnvironments';
+import { PulumiCloudEscEnvironments } from './pulumiCloudEscEnvironments';
 import { HttpClient } from '../http/httpClient';
 
 const REF = 'acme/payments/prod.v2';
@@ -238,6 +238,37 @@ describe('PulumiCloudEscEnvironments', () => {
       await expect(client.remove(environment)).resolves.toBe(true);
       expect(held(cloud)).toBeUndefined();
       await expect(client.remove(environment)).resolves.toBe(false);
+    });
+  });
+
+  it('lists what references an environment, every page, once each', async () => {
+    const cloud = await pulumiCloud(yaml);
+    cloud.referrers.set(REF, [
+      { environment: { project: 'payments', name: 'app', revision: 3 } },
+      { stack: { project: 'payments-infra', stack: 'prod', version: 12 } },
+      { environment: { project: 'payments', name: 'app', revision: 4 } },
+    ]);
+    await withCloud(cloud, async client => {
+      await expect(client.referrers(environment)).resolves.toEqual({
+        environments: ['payments/app'],
+        stacks: ['payments-infra/prod'],
+      });
+    });
+    expect(
+      cloud.seen.filter(r => r.url.includes('/referrers')).map(r => r.url),
+    ).toEqual([
+      `${ENV}/referrers?count=500`,
+      `${ENV}/referrers?count=500&continuationToken=1`,
+      `${ENV}/referrers?count=500&continuationToken=2`,
+    ]);
+  });
+
+  it('says it cannot list referrers where Pulumi Cloud does not offer them', async () => {
+    const cloud = await pulumiCloud(yaml, {
+      [`GET ${ENV}/referrers`]: { status: 404, body: '404 page not found' },
+    });
+    await withCloud(cloud, async client => {
+      await expect(client.referrers(environment)).resolves.toBeUndefined();
     });
   });
 });

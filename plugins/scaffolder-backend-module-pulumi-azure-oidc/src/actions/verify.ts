@@ -1,0 +1,81 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  Verification,
+  VerificationFailedError,
+} from '../lifecycle/verification';
+import { Stewardship } from '../provisioning/stewardship';
+import { examples } from './verify.examples';
+import {
+  environmentInput,
+  environmentRefOutput,
+  environmentTask,
+} from './environmentInput';
+import { withTaskLogErrors } from './taskLogErrors';
+
+export const VERIFY_ACTION_ID = 'pulumi:azureOidc:verify';
+
+/**
+ * `pulumi:azureOidc:verify`: whether an environment's trust works now, and
+ * if not, which link is broken and how to mend it.
+ */
+export function createPulumiAzureOidcVerifyAction(options: {
+  verification: Verification;
+  stewardship: Stewardship;
+}) {
+  const { verification, stewardship } = options;
+  return createTemplateAction({
+    id: VERIFY_ACTION_ID,
+    description:
+      "Checks an ESC environment's OIDC trust end to end: its stack, its definition in Pulumi Cloud, the token opening it yields, Entra's exchange of that token, and its role assignments.",
+    examples,
+    schema: {
+      input: {
+        environment: environmentInput,
+        failOnProblem: z =>
+          z
+            .boolean()
+            .default(true)
+            .describe(
+              'Fail the task when a check fails or cannot run; otherwise only report it',
+            ),
+      },
+      output: {
+        environmentRef: environmentRefOutput,
+        ok: z => z.boolean().describe('Whether every check passed'),
+        status: z =>
+          z
+            .enum(['passed', 'failed', 'incomplete'])
+            .describe('incomplete: a check could not run'),
+        checks: z =>
+          z
+            .array(
+              z.object({
+                name: z.string(),
+                status: z.enum(['passed', 'failed', 'skipped']),
+                detail: z.string(),
+              }),
+            )
+            .describe('Each link of the trust, in order'),
+      },
+    },
+
+    async handler(ctx) {
+      await withTaskLogErrors(async () => {
+        const { target, requester } = await environmentTask(ctx, stewardship);
+        const result = await verification.run({
+          target,
+          requester,
+          signal: ctx.signal,
+          log: ctx.logger,
+        });
+        ctx.output('environmentRef', target.environmentRef);
+        ctx.output('ok', result.ok);
+        ctx.output('status', result.status);
+        ctx.output('checks', result.checks);
+        if (!result.ok && (ctx.input.failOnProblem ?? true)) {
+          throw new VerificationFailedError(target.environmentRef, result);
+        }
+      });
+    },
+  });
+}

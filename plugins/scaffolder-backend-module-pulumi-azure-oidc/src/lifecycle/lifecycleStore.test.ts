@@ -1,0 +1,91 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { LifecycleStore, RecordedCheck } from './lifecycleStore';
+
+// CI's PostgreSQL, when it is there, besides SQLite.
+const postgres = process.env.PORTAL_TEST_POSTGRES_URL;
+if (postgres) {
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??= postgres;
+} else {
+  // eslint-disable-next-line no-console
+  console.warn(
+    'LifecycleStore: PostgreSQL not run, because PORTAL_TEST_POSTGRES_URL is unset; SQLite only',
+  );
+}
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3', 'POSTGRES_15'],
+  disableDocker: true,
+});
+
+jest.setTimeout(60_000);
+
+const check = (
+  n: number,
+  kind: 'verify' | 'drift' = 'verify',
+): RecordedCheck => ({
+  kind,
+  ok: n % 2 === 0,
+  status: n % 2 === 0 ? 'passed' : 'failed',
+  checkedAt: new Date(Date.UTC(2026, 10, 30, 12, 0, n)).toISOString(),
+  checks: [{ name: 'stack', status: 'passed', detail: `run ${n}` }],
+});
+
+describe.each(databases.eachSupportedId())('LifecycleStore on %s', id => {
+  async function store(keep = 3) {
+    const knex = await databases.init(id);
+    return LifecycleStore.create(
+      { getClient: async () => knex, migrations: { skip: false } },
+      { keep },
+    );
+  }
+
+  it('keeps the latest results per environment and kind, newest first', async () => {
+    const lifecycle = await store();
+    for (let n = 1; n <= 5; n++) {
+      await lifecycle.record('acme/payments/prod', check(n));
+    }
+    await lifecycle.record('acme/payments/prod', check(6, 'drift'));
+    await lifecycle.record('acme/payments/dev', check(7));
+
+    const history = await lifecycle.history('acme/payments/prod', 'verify');
+    expect(history.map(h => h.checks[0].detail)).toEqual([
+      'run 5',
+      'run 4',
+      'run 3',
+    ]);
+    expect(history[0]).toEqual({
+      kind: 'verify',
+      ok: false,
+      status: 'failed',
+      checkedAt: '2026-11-30T12:00:05.000Z',
+      checks: [{ name: 'stack', status: 'passed', detail: 'run 5' }],
+    });
+    expect(await lifecycle.history('acme/payments/prod', 'drift')).toHaveLength(
+      1,
+    );
+    expect(await lifecycle.history('acme/payments/dev', 'verify')).toHaveLength(
+      1,
+    );
+    expect(await lifecycle.history('acme/other/prod', 'verify')).toEqual([]);
+  });
+
+  it('resumes an unfinished drift round, and starts a new one once it ended', async () => {
+    const lifecycle = await store();
+    const now = new Date();
+    const first = await lifecycle.currentRound(now);
+    expect(first.done).toEqual(new Set());
+    await lifecycle.markChecked(first.id, 'acme/payments/prod');
+    await lifecycle.markChecked(first.id, 'acme/payments/prod');
+
+    // A restart: the same round, with what it did.
+    const resumed = await lifecycle.currentRound(now);
+    expect(resumed).toEqual({
+      id: first.id,
+      done: new Set(['acme/payments/prod']),
+    });
+
+    await lifecycle.finishRound(first.id, now);
+    const next = await lifecycle.currentRound(now);
+    expect(next.id).not.toBe(first.id);
+    expect(next.done).toEqual(new Set());
+  });
+});
