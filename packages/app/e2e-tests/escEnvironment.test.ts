@@ -7,10 +7,15 @@ async function openTemplate(page: Page) {
     .getByRole('navigation', { name: 'sidebar nav' })
     .getByRole('link', { name: 'Create' })
     .click();
-  const card = page
-    .getByRole('article')
-    .filter({ hasText: 'Azure identity for a Pulumi ESC environment' });
-  await card.getByRole('button', { name: 'Choose' }).click();
+  // The nearest block around the template's title that holds a Choose button.
+  await page
+    .getByRole('heading', {
+      name: 'Azure identity for a Pulumi ESC environment',
+      exact: true,
+    })
+    .locator('xpath=ancestor::*[.//button[normalize-space()="Choose"]][1]')
+    .getByRole('button', { name: 'Choose' })
+    .click();
   await expect(page.getByLabel('Pulumi organization')).toHaveValue(
     'example-org',
   );
