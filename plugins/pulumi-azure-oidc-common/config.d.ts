@@ -14,8 +14,8 @@ export interface Config {
 
     localCatalog?: {
       /**
-       * Where `pulumi:azureOidc:publishLocal` keeps environments' entity
-       * files, one directory each, for portals without a git host. The
+       * Where `pulumi:azureOidc:publish` keeps environments' entity
+       * files, one directory each, without `catalogRepository`. The
        * catalog module lets the catalog read files here and, besides the
        * directories of `catalog.locations`, nowhere else.
        * Default: `<dataDirectory>/catalog`.

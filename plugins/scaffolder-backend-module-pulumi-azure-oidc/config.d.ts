@@ -16,6 +16,24 @@ export interface Config {
      */
     administrators?: string[];
 
+    /**
+     * The repository `pulumi:azureOidc:publish` puts entity files in: a pull
+     * request on GitHub, a push on Azure DevOps, with the credentials of the
+     * portal's integration for its host. Unset: the local catalog directory.
+     */
+    catalogRepository?: {
+      /**
+       * `https://github.com/<owner>/<repo>` or
+       * `https://dev.azure.com/<organization>/<project>/_git/<repo>`, on a
+       * host of `integrations.github` or `integrations.azure`.
+       */
+      url: string;
+      /** The branch the catalog reads. Default: `main`. */
+      branch?: string;
+      /** Directory for entity files; each gets `<path>/<entity name>/`. Default: `esc-environments`. */
+      path?: string;
+    };
+
     pulumiCloud?: {
       /** Organization of new ESC environments when the template does not name one. */
       organization?: string;

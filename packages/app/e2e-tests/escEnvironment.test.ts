@@ -33,6 +33,10 @@ test('a developer asks for an ESC environment, corrects what the form refuses, a
   await expect(page.getByRole('textbox', { name: 'Owner' })).toHaveValue(
     'payments-team',
   );
+  // Where the entity goes is the platform's choice, shown, not asked.
+  await expect(page.getByTestId('catalog-destination')).toHaveText(
+    "The portal's local catalog directory, registered in the catalog at once.",
+  );
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(
     page.getByText(
@@ -60,7 +64,6 @@ test('a developer asks for an ESC environment, corrects what the form refuses, a
   await page.getByRole('button', { name: 'Next' }).click();
 
   // Advanced: what the platform does not offer is shown, off, with the reason.
-  await expect(page.getByText('Keep the catalog entity')).toBeVisible();
   await expect(
     page.getByRole('checkbox', {
       name: 'Create the environment in Pulumi Cloud',
@@ -117,4 +120,11 @@ test('a developer asks for an ESC environment, corrects what the form refuses, a
   await expect(
     page.getByText('Provision the Azure identity').first(),
   ).toBeVisible();
+  // Only the steps that apply to the platform's destination, and no server
+  // path or stack trace in what the task shows.
+  await expect(
+    page.getByText('Publish and register the catalog entity'),
+  ).toBeVisible();
+  await expect(page.getByText(/GitHub|Azure DevOps/)).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText(/ at .*\.(ts|js):\d+/);
 });

@@ -24,7 +24,6 @@ describe('the decommission-esc-environment template', () => {
   const decommission = {
     environment: `resource:default/${ENTITY}`,
     confirm: 'acme/payments/prod',
-    catalogDestination: 'local',
   };
 
   beforeAll(async () => {

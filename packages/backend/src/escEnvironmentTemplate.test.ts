@@ -80,17 +80,11 @@ describe('the azure-esc-environment template', () => {
       const { status, body } = await dryRun(answers);
       expect(status).toBe(200);
 
+      // Only the steps that apply: nothing is skipped.
       expect(stepOutcomes(body.log)).toEqual([
         'provision: completed',
         'render: completed',
-        'publish-local: completed',
-        'publish-github: skipped',
-        'checkout-azure: skipped',
-        'place-azure: skipped',
-        'publish-azure: skipped',
-        'register-local: completed',
-        'register-github: skipped',
-        'register-azure: skipped',
+        'publish: completed',
       ]);
 
       const messages = logText(body.log);
@@ -261,61 +255,19 @@ describe('the azure-esc-environment template', () => {
       expect(entity.metadata.name).toMatch(/^default-prod-[0-9a-f]{8}$/);
     });
 
-    it('opens a pull request on a GitHub catalog repository and registers its URL', async () => {
+    it("publishes where the platform's configuration says, whatever the requester sends", async () => {
       const { status, body } = await dryRun({
         ...answers,
         catalogDestination: 'repository',
-        catalogRepoUrl: 'github.com?owner=acme&repo=catalog',
-        catalogRepoBranch: 'main',
+        catalogRepoUrl: 'github.com?owner=mallory&repo=catalog',
+        catalogRepository: { url: 'https://github.com/mallory/catalog' },
       });
       expect(status).toBe(200);
-      expect(stepOutcomes(body.log)).toEqual([
-        'provision: completed',
-        'render: completed',
-        'publish-local: skipped',
-        'publish-github: completed',
-        'checkout-azure: skipped',
-        'place-azure: skipped',
-        'publish-azure: skipped',
-        'register-local: skipped',
-        'register-github: dry-run skipped',
-        'register-azure: skipped',
-      ]);
       const messages = logText(body.log);
       expect(messages).toContain(
-        `"catalogInfoUrl": "https://github.com/acme/catalog/blob/main/esc-environments/${ENTITY}/catalog-info.yaml"`,
+        `Dry run: would write the entity files to ${ENTITY}/ in the portal's local catalog directory`,
       );
-      expect(messages).toContain(`"targetPath": "esc-environments/${ENTITY}"`);
-    });
-
-    it('pushes to an Azure DevOps catalog repository and registers its URL', async () => {
-      const { status, body } = await dryRun({
-        ...answers,
-        catalogDestination: 'repository',
-        catalogRepoUrl:
-          'dev.azure.com?organization=acme&project=platform&repo=catalog',
-        catalogRepoBranch: 'main',
-      });
-      expect(status).toBe(200);
-      expect(stepOutcomes(body.log)).toEqual([
-        'provision: completed',
-        'render: completed',
-        'publish-local: skipped',
-        'publish-github: skipped',
-        'checkout-azure: dry-run skipped',
-        'place-azure: completed',
-        'publish-azure: dry-run skipped',
-        'register-local: skipped',
-        'register-github: skipped',
-        'register-azure: dry-run skipped',
-      ]);
-      const messages = logText(body.log);
-      expect(messages).toContain(
-        '"remoteUrl": "https://dev.azure.com/acme/platform/_git/catalog"',
-      );
-      expect(messages).toContain(
-        `"catalogInfoUrl": "https://dev.azure.com/acme/platform/_git/catalog?path=/esc-environments/${ENTITY}/catalog-info.yaml&version=GBmain"`,
-      );
+      expect(messages).not.toContain('mallory');
     });
 
     it('refuses a privileged role and a bad name, saying which field and why', async () => {
@@ -496,5 +448,50 @@ describe('the azure-esc-environment template', () => {
         );
       }
     });
+  });
+});
+
+describe('the azure-esc-environment template, with a GitHub catalog repository', () => {
+  const data = createMockDirectory();
+  let portal: Awaited<ReturnType<typeof startGoldenPathPortal>>;
+
+  beforeAll(async () => {
+    portal = await startGoldenPathPortal(data.path, {
+      pulumiAzureOidc: {
+        catalogRepository: {
+          url: 'https://github.com/acme/backstage-catalog',
+          branch: 'catalog',
+        },
+      },
+    });
+  });
+  afterAll(() => portal.stop());
+
+  it('tells the form where entities go, and publishes there in the same three steps', async () => {
+    const options = await portal.getJson(
+      '/api/scaffolder/pulumi-azure-oidc/options',
+    );
+    expect(options.catalogDestination).toEqual({
+      type: 'github',
+      repositoryUrl: 'https://github.com/acme/backstage-catalog',
+      branch: 'catalog',
+      path: 'esc-environments',
+      via: 'pullRequest',
+    });
+
+    const { status, body } = await portal.call(
+      'POST',
+      '/api/scaffolder/v2/dry-run',
+      { template, values: answers, secrets: {}, directoryContents: [] },
+    );
+    expect(status).toBe(200);
+    expect(stepOutcomes(body.log)).toEqual([
+      'provision: completed',
+      'render: completed',
+      'publish: completed',
+    ]);
+    expect(logText(body.log)).toContain(
+      `Dry run: would open a pull request adding esc-environments/${ENTITY}/ to https://github.com/acme/backstage-catalog`,
+    );
   });
 });

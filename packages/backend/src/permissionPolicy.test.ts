@@ -7,6 +7,7 @@ import {
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
+import { escEnvironmentManagePermission } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { PortalPermissionPolicy } from './permissionPolicy';
 
 describe('PortalPermissionPolicy', () => {
@@ -17,6 +18,7 @@ describe('PortalPermissionPolicy', () => {
         ownershipEntityRefs,
       }),
       ['group:default/platform-team'],
+      ['group:default/esc-admins'],
     );
     const user = {
       credentials: mockCredentials.user(ownershipEntityRefs[0]),
@@ -26,6 +28,19 @@ describe('PortalPermissionPolicy', () => {
   };
   const developer = as(['user:default/guest', 'group:default/payments-team']);
   const admin = as(['user:default/ada', 'group:default/platform-team']);
+  const escAdmin = as(['user:default/grace', 'group:default/esc-admins']);
+  const ONLY_THE_DEVELOPERS_OWN = {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'catalog',
+    resourceType: 'catalog-entity',
+    conditions: {
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: 'catalog-entity',
+      params: {
+        claims: ['user:default/guest', 'group:default/payments-team'],
+      },
+    },
+  };
 
   it.each([
     ['reading the catalog', catalogEntityReadPermission],
@@ -38,17 +53,21 @@ describe('PortalPermissionPolicy', () => {
   });
 
   it("limits deleting an entity to the user's own entities", async () => {
-    await expect(developer(catalogEntityDeletePermission)).resolves.toEqual({
+    await expect(developer(catalogEntityDeletePermission)).resolves.toEqual(
+      ONLY_THE_DEVELOPERS_OWN,
+    );
+  });
+
+  it("lets an ESC environment's owners, and the golden path's administrators, manage it", async () => {
+    await expect(developer(escEnvironmentManagePermission)).resolves.toEqual(
+      ONLY_THE_DEVELOPERS_OWN,
+    );
+    await expect(escAdmin(escEnvironmentManagePermission)).resolves.toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    // The portal's admins administer the catalog, not every team's identity.
+    await expect(admin(escEnvironmentManagePermission)).resolves.toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
-      pluginId: 'catalog',
-      resourceType: 'catalog-entity',
-      conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'catalog-entity',
-        params: {
-          claims: ['user:default/guest', 'group:default/payments-team'],
-        },
-      },
     });
   });
 
@@ -99,6 +118,7 @@ describe('PortalPermissionPolicy', () => {
     for (const permission of [
       catalogEntityDeletePermission,
       catalogLocationDeletePermission,
+      escEnvironmentManagePermission,
     ]) {
       await expect(policy.handle({ permission })).resolves.toEqual({
         result: AuthorizeResult.DENY,

@@ -22,14 +22,19 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { identifyRequester } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  escEnvironmentManagePermission,
+  identifyRequester,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 
 /**
  * The portal's permission policy.
  *
  * Anyone signed in may browse the catalog, register locations and run
  * templates. An entity, such as an ESC environment, records who answers for
- * an Azure identity, so only its owners may delete it. Removing a location
+ * an Azure identity, so only its owners may delete it, and only its owners
+ * and the golden path's administrators may manage an ESC environment from
+ * its page (as stewardship lets them act on it). Removing a location
  * removes everything it holds, so only the portal's admins may do that, and
  * with it unregister entities.
  */
@@ -38,13 +43,20 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     private readonly userInfo: UserInfoService,
     /** Entity references of the groups (or users) that administer the portal. */
     private readonly admins: string[],
+    /** `pulumiAzureOidc.administrators`: who acts for every environment's owner. */
+    private readonly goldenPathAdmins: string[] = [],
   ) {}
 
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const managesEnvironment = isPermission(
+      request.permission,
+      escEnvironmentManagePermission,
+    );
     const guarded =
+      managesEnvironment ||
       isPermission(request.permission, catalogEntityDeletePermission) ||
       isPermission(request.permission, catalogLocationDeletePermission);
     if (!guarded) {
@@ -56,11 +68,15 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     const info = await this.userInfo.getUserInfo(user.credentials);
     // Matched as the golden path matches its administrators: by reference,
     // whatever the letter case.
-    if (identifyRequester(info, this.admins).administrator) {
+    const admins = managesEnvironment ? this.goldenPathAdmins : this.admins;
+    if (identifyRequester(info, admins).administrator) {
       return { result: AuthorizeResult.ALLOW };
     }
     const { ownershipEntityRefs } = info;
-    if (isPermission(request.permission, catalogEntityDeletePermission)) {
+    if (
+      isPermission(request.permission, catalogEntityDeletePermission) ||
+      isPermission(request.permission, escEnvironmentManagePermission)
+    ) {
       return createCatalogConditionalDecision(
         request.permission,
         catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
@@ -81,8 +97,14 @@ export const permissionPolicyModule = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ policy, userInfo, config }) {
-        const admins = config.getOptionalStringArray('portal.admins') ?? [];
-        policy.setPolicy(new PortalPermissionPolicy(userInfo, admins));
+        policy.setPolicy(
+          new PortalPermissionPolicy(
+            userInfo,
+            config.getOptionalStringArray('portal.admins') ?? [],
+            config.getOptionalStringArray('pulumiAzureOidc.administrators') ??
+              [],
+          ),
+        );
       },
     });
   },

@@ -4,14 +4,12 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import scaffolderGitHub from '@backstage/plugin-scaffolder-backend-module-github';
-import scaffolderAzureRepositories from '@backstage-community/plugin-scaffolder-backend-module-azure-devops';
 import { permissionPolicyModule } from './permissionPolicy';
 
 /**
- * The Backstage platform behind the portal: catalog, scaffolder (with
- * GitHub and Azure DevOps to publish entities to a catalog repository),
- * guest sign-in and permissions.
+ * The Backstage platform behind the portal: catalog, scaffolder, guest
+ * sign-in and permissions. The golden path publishes to a catalog
+ * repository itself, through the portal's SCM integrations.
  */
 export const platformFeatures = [
   authPlugin,
@@ -21,6 +19,4 @@ export const platformFeatures = [
   permissionPlugin,
   permissionPolicyModule,
   scaffolderPlugin,
-  scaffolderGitHub,
-  scaffolderAzureRepositories,
 ];

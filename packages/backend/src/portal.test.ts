@@ -46,7 +46,7 @@ describe('the portal backend', () => {
     });
   });
 
-  it('lists the scaffolder actions: ours, built-in ones and publishers', async () => {
+  it('lists the scaffolder actions: ours and the built-in ones', async () => {
     const actions: Array<{ id: string }> = await portal.getJson(
       '/api/scaffolder/v2/actions',
     );
@@ -54,11 +54,10 @@ describe('the portal backend', () => {
       expect.arrayContaining([
         'pulumi:azureOidc:provision',
         'pulumi:azureOidc:writeCatalogInfo',
-        'pulumi:azureOidc:publishLocal',
-        'pulumi:azureOidc:registerLocal',
+        'pulumi:azureOidc:publish',
+        'pulumi:azureOidc:verify',
+        'pulumi:azureOidc:decommission',
         'catalog:register',
-        'publish:github:pull-request',
-        'azure:repository:push',
       ]),
     );
   });

@@ -7,3 +7,4 @@ export * from './loopback';
 export * from './azureStandIn';
 export * from './oidcIssuerStandIn';
 export * from './pulumiCloudStandIn';
+export * from './gitHttpServer';

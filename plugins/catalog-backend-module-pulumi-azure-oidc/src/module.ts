@@ -14,7 +14,7 @@ import {
 } from './localFileGuard';
 
 /**
- * Lets `pulumi:azureOidc:registerLocal` register `file` locations, and keeps
+ * Lets `pulumi:azureOidc:publish` register `file` locations, and keeps
  * the catalog from reading any file outside the local catalog directory and
  * the directories of its configured locations.
  */

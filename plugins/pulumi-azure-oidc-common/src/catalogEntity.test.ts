@@ -60,6 +60,22 @@ describe('escEnvironmentEntityName', () => {
 });
 
 describe('escEnvironmentEntity', () => {
+  // What the run established and what was asked, kept verbatim in the spec.
+  const recorded = {
+    trust: {
+      issuer: 'https://api.pulumi.com/oidc',
+      audience: 'azure:acme',
+      subjects: ['pulumi:environments:pulumi.organization.login:acme:x'],
+    },
+    azureAccess: [
+      {
+        role: 'Reader',
+        roleDefinitionId: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+        scope: '/subscriptions/subscription',
+      },
+    ],
+    request: { project: 'payments', environment: 'prod' },
+  };
   const entity = escEnvironmentEntity({
     environment: ref('payments', 'prod'),
     owner: 'group:default/payments-team',
@@ -77,6 +93,8 @@ describe('escEnvironmentEntity', () => {
         url: 'https://app.pulumi.com/acme/esc/payments/prod',
       },
     ],
+    ...recorded,
+    task: { id: 'task-1', at: '2026-11-30T08:00:00.000Z' },
   });
 
   it('is a valid Resource', async () => {
@@ -108,6 +126,8 @@ describe('escEnvironmentEntity', () => {
           [ESC_ANNOTATIONS.subjectMode]: 'subjectAttributes',
           [ESC_ANNOTATIONS.subjectAttributes]: 'currentEnvironment.name',
           [ESC_ANNOTATIONS.environmentYaml]: './environment.yaml',
+          [ESC_ANNOTATIONS.taskId]: 'task-1',
+          [ESC_ANNOTATIONS.updatedAt]: '2026-11-30T08:00:00.000Z',
         },
         links: [
           {
@@ -121,6 +141,7 @@ describe('escEnvironmentEntity', () => {
         owner: 'group:default/payments-team',
         system: 'system:default/payments',
         environmentYaml: 'values: {}\n',
+        ...recorded,
       },
     });
   });
@@ -148,8 +169,14 @@ describe('escEnvironmentEntity', () => {
       subjectAttributes: [],
       environmentYaml: '',
       links: [],
+      trust: { issuer: 'i', audience: 'a', subjects: [] },
+      azureAccess: [],
+      request: {},
     });
     expect(bare.spec).not.toHaveProperty('system');
+    expect(bare.metadata.annotations).not.toHaveProperty(
+      ESC_ANNOTATIONS.taskId,
+    );
     expect(bare.metadata.description).toBe('Sandbox');
   });
 });

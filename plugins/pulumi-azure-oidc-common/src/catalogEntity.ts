@@ -7,6 +7,7 @@ import {
   ResourceEntity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
 import { fingerprint } from './hash';
 import {
   EscEnvironmentRef,
@@ -34,6 +35,10 @@ export const ESC_ANNOTATIONS = {
   subjectAttributes: `${ANNOTATION_DOMAIN}/subject-attributes`,
   /** Where the environment YAML lies, relative to the entity's file. */
   environmentYaml: `${ANNOTATION_DOMAIN}/environment-yaml`,
+  /** The scaffolder task that last changed the environment. */
+  taskId: `${ANNOTATION_DOMAIN}/task-id`,
+  /** When that task rendered the entity (ISO 8601). */
+  updatedAt: `${ANNOTATION_DOMAIN}/updated-at`,
 } as const;
 
 export const ESC_ENVIRONMENT_ENTITY_TYPE = 'pulumi-esc-environment';
@@ -96,10 +101,37 @@ export interface EscEnvironmentEntityInput {
   subjectAttributes: SubjectAttribute[];
   environmentYaml: string;
   links: Array<{ title: string; url: string }>;
+  /** What Entra trusts: Pulumi Cloud's issuer, the audience, each subject. */
+  trust: EscEnvironmentTrust;
+  /** Each role the identity holds, where. */
+  azureAccess: AzureAccess[];
+  /** The answers the environment was made with, for Update to start from. */
+  request: JsonObject;
+  /** The task that rendered the entity, and when. */
+  task?: { id: string; at: string };
 }
 
+export type EscEnvironmentTrust = {
+  issuer: string;
+  audience: string;
+  subjects: string[];
+};
+
+export type AzureAccess = {
+  /** The role's name, or its definition GUID when the catalogue has none. */
+  role: string;
+  roleDefinitionId: string;
+  /** The canonical Azure resource id of the scope. */
+  scope: string;
+};
+
 export type EscEnvironmentEntity = ResourceEntity & {
-  spec: ResourceEntity['spec'] & { environmentYaml: string };
+  spec: ResourceEntity['spec'] & {
+    environmentYaml: string;
+    trust: EscEnvironmentTrust;
+    azureAccess: AzureAccess[];
+    request: JsonObject;
+  };
 };
 
 export function escEnvironmentEntity(
@@ -132,6 +164,12 @@ export function escEnvironmentEntity(
             }
           : {}),
         [ESC_ANNOTATIONS.environmentYaml]: `./${ENVIRONMENT_YAML_FILE}`,
+        ...(input.task
+          ? {
+              [ESC_ANNOTATIONS.taskId]: input.task.id,
+              [ESC_ANNOTATIONS.updatedAt]: input.task.at,
+            }
+          : {}),
       },
       tags: ['pulumi-esc', 'azure', 'oidc'],
       links: input.links,
@@ -142,6 +180,9 @@ export function escEnvironmentEntity(
       ...(input.system ? { system: input.system } : {}),
       // The same text as the file beside the entity, readable without it.
       environmentYaml: input.environmentYaml,
+      trust: input.trust,
+      azureAccess: input.azureAccess,
+      request: input.request,
     },
   };
 }

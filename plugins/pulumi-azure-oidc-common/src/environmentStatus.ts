@@ -47,3 +47,20 @@ export function environmentStatusPath(environment: EscEnvironmentRef): string {
     .map(encodeURIComponent)
     .join('/')}`;
 }
+
+/** An environment's latest check of each kind, for lists of environments. */
+export interface LatestChecks {
+  verify?: RecordedCheck;
+  drift?: RecordedCheck;
+}
+
+/**
+ * Under the scaffolder's base URL: `POST` `{ environmentRefs: [...] }`
+ * answers the latest checks of each environment the caller may see, by
+ * reference.
+ */
+export const LATEST_CHECKS_PATH =
+  '/pulumi-azure-oidc/environments/latest-checks';
+
+/** How many environments one request may ask about. */
+export const LATEST_CHECKS_LIMIT = 500;

@@ -2,6 +2,7 @@
  * What the portal tells its forms about the platform's guardrails, so that
  * they check requests with the very rules the action applies.
  */
+import { CatalogDestinationDescription } from './catalogDestination';
 import { Guardrails } from './guardrails';
 import { RoleDefinition } from './roles';
 
@@ -18,6 +19,8 @@ export interface ProvisioningOptions {
   roles: RoleDefinition[];
   /** Whether environments can be created in Pulumi Cloud. */
   escEnvironmentsEnabled: boolean;
+  /** Where environments' catalog entities go. */
+  catalogDestination: CatalogDestinationDescription;
 }
 
 /** Where the modules keep their data when `pulumiAzureOidc.dataDirectory` is unset. */

@@ -1,4 +1,9 @@
-import { PlanContext, planProvisioning, ProvisionRequest } from '.';
+import {
+  answeredRequest,
+  PlanContext,
+  planProvisioning,
+  ProvisionRequest,
+} from '.';
 import { RoleCatalogue } from './roles';
 
 const sub = '11111111-2222-3333-4444-555555555555';
@@ -636,5 +641,54 @@ describe('an environment provisioned before', () => {
       planProvisioning(request, { ...context, applicationOwners: [owner] })
         .plan!.application.owners,
     ).toEqual([owner]);
+  });
+});
+
+describe('answeredRequest', () => {
+  it("fills in the portal's defaults, in the template's words, so that Update starts from them", () => {
+    const { plan } = planProvisioning(request, context);
+    expect(answeredRequest(request, plan!)).toEqual({
+      organization: 'acme',
+      project: 'payments',
+      environment: 'prod',
+      subscriptionId: sub,
+      roleAssignments: [
+        { role: 'Reader' },
+        { role: 'Contributor', scope: 'rg-payments' },
+      ],
+      subjectMode: 'subjectAttributes',
+      subjectAttributes: ['currentEnvironment.name'],
+      createEscEnvironment: false,
+      owner: 'group:default/payments-team',
+    });
+  });
+
+  it('keeps only the answers of the chosen subject mode', () => {
+    const withRoots: ProvisionRequest = {
+      ...request,
+      subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
+      rootEnvironments: ['payments/app'],
+    };
+    expect(
+      answeredRequest(withRoots, planProvisioning(withRoots, context).plan!),
+    ).toMatchObject({
+      rootEnvironments: ['payments/app'],
+      subjectAttributes: ['currentEnvironment.name', 'rootEnvironment.name'],
+    });
+
+    const plain: ProvisionRequest = {
+      ...request,
+      subjectMode: 'environment',
+      includeIacSubject: true,
+    };
+    const answered = answeredRequest(
+      plain,
+      planProvisioning(plain, context).plan!,
+    );
+    expect(answered).toMatchObject({
+      subjectMode: 'environment',
+      includeIacSubject: true,
+    });
+    expect(answered).not.toHaveProperty('subjectAttributes');
   });
 });

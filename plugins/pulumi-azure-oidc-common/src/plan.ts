@@ -227,3 +227,34 @@ function trustedCredentials(
   }
   return { credentials, retiringCredentials: retiring };
 }
+
+/**
+ * The request a plan answers, in the template's words with every default
+ * filled in: kept on the entity, so that Update opens the form with what
+ * the environment has now.
+ */
+export function answeredRequest(
+  request: ProvisionRequest,
+  plan: ProvisionPlan,
+): ProvisionRequest {
+  const attributes = plan.subjectMode === 'subjectAttributes';
+  const answered: ProvisionRequest = {
+    organization: plan.environment.organization,
+    project: plan.environment.project,
+    environment: plan.environment.environment,
+    subscriptionId: plan.subscriptionId,
+    roleAssignments: (request.roleAssignments ?? []).map(({ role, scope }) =>
+      scope ? { role, scope } : { role },
+    ),
+    subjectMode: plan.subjectMode,
+    subjectAttributes: attributes ? plan.subjectAttributes : undefined,
+    rootEnvironments: attributes ? request.rootEnvironments : undefined,
+    includeIacSubject: attributes ? undefined : request.includeIacSubject,
+    createEscEnvironment: plan.createEscEnvironment,
+    keyVault: plan.keyVault,
+    owner: plan.owner,
+  };
+  return Object.fromEntries(
+    Object.entries(answered).filter(([, value]) => value !== undefined),
+  ) as ProvisionRequest;
+}

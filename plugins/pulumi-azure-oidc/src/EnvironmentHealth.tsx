@@ -64,13 +64,15 @@ function CheckSummary({
 
 /**
  * Whether the environment's trust works, as the last verification and
- * drift check found, and a button to verify it now (the portal lets only
- * its owners and administrators do so, and says so to others).
+ * drift check found, and, for those allowed, a button to verify it now
+ * (the portal refuses others anyway, and says why).
  */
 export function EnvironmentHealth({
   environment,
+  mayVerify,
 }: {
   environment: EscEnvironmentRef;
+  mayVerify: boolean;
 }) {
   const api = useApi(pulumiAzureOidcApiRef);
   const [verified, setVerified] = useState<RecordedCheck>();
@@ -111,14 +113,16 @@ export function EnvironmentHealth({
           <CheckSummary label="Last drift check" check={value?.drift[0]} />
         </>
       )}
-      <Button
-        variant="outlined"
-        size="small"
-        disabled={verifying}
-        onClick={verify}
-      >
-        {verifying ? 'Verifying…' : 'Verify now'}
-      </Button>
+      {mayVerify && (
+        <Button
+          variant="outlined"
+          size="small"
+          disabled={verifying}
+          onClick={verify}
+        >
+          {verifying ? 'Verifying…' : 'Verify now'}
+        </Button>
+      )}
       {refusal && (
         <Typography color="error" variant="body2">
           {refusal}

@@ -8,6 +8,8 @@ import {
   EnvironmentStatus,
   environmentStatusPath,
   EscEnvironmentRef,
+  LATEST_CHECKS_PATH,
+  LatestChecks,
   memoizeUntilFailure,
   PROVISIONING_OPTIONS_PATH,
   ProvisioningOptions,
@@ -21,6 +23,10 @@ export interface PulumiAzureOidcApi {
   getStatus(environment: EscEnvironmentRef): Promise<EnvironmentStatus>;
   /** Verifies an environment's trust now; its owners and administrators only. */
   verify(environment: EscEnvironmentRef): Promise<RecordedCheck>;
+  /** The latest checks of each environment, by `organization/project/environment`. */
+  latestChecks(
+    environmentRefs: string[],
+  ): Promise<Record<string, LatestChecks>>;
 }
 
 export const pulumiAzureOidcApiRef = createApiRef<PulumiAzureOidcApi>().with({
@@ -44,14 +50,32 @@ export class PulumiAzureOidcClient implements PulumiAzureOidcApi {
     return this.call(`${environmentStatusPath(environment)}/verify`, 'POST');
   }
 
+  latestChecks(
+    environmentRefs: string[],
+  ): Promise<Record<string, LatestChecks>> {
+    return environmentRefs.length === 0
+      ? Promise.resolve({})
+      : this.call(LATEST_CHECKS_PATH, 'POST', { environmentRefs });
+  }
+
   private load(): Promise<ProvisioningOptions> {
     return this.call(PROVISIONING_OPTIONS_PATH);
   }
 
-  private async call<T>(path: string, method = 'GET'): Promise<T> {
+  private async call<T>(
+    path: string,
+    method = 'GET',
+    body?: object,
+  ): Promise<T> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('scaffolder');
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, {
       method,
+      ...(body
+        ? {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          }
+        : {}),
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

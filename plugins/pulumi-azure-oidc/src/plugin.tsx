@@ -3,11 +3,14 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import CloudIcon from '@material-ui/icons/CloudQueue';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { ESC_ENVIRONMENT_ENTITY_TYPE } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { PulumiAzureOidcClient, pulumiAzureOidcApiRef } from './api';
+import { environmentsRouteRef, taskRouteRef, templateRouteRef } from './routes';
 
 const api = ApiBlueprint.make({
   params: defineParams =>
@@ -38,11 +41,32 @@ const escEnvironmentCard = EntityCardBlueprint.make({
   },
 });
 
-/** Template fields that apply the golden path's rules, and the ESC environment card. */
+/** The landing page: the ESC environments, the user's own first. */
+const environmentsPage = PageBlueprint.make({
+  params: {
+    path: '/',
+    routeRef: environmentsRouteRef,
+    title: 'ESC environments',
+    icon: <CloudIcon fontSize="inherit" />,
+    loader: () =>
+      import('./EnvironmentsPage').then(m => <m.EnvironmentsPage />),
+  },
+});
+
+/**
+ * The environments page, template fields that apply the golden path's
+ * rules, and the ESC environment card.
+ */
 export default createFrontendPlugin({
   pluginId: 'pulumi-azure-oidc',
+  routes: { environments: environmentsRouteRef },
+  externalRoutes: {
+    template: templateRouteRef,
+    task: taskRouteRef,
+  },
   extensions: [
     api,
+    environmentsPage,
     formField('pulumi-organization', 'pulumiOrganizationField'),
     formField('pulumi-esc-project', 'pulumiEscProjectField'),
     formField('pulumi-esc-environment', 'pulumiEscEnvironmentField'),
@@ -53,6 +77,7 @@ export default createFrontendPlugin({
     formField('azure-key-vault-secret-name', 'azureKeyVaultSecretNameField'),
     formField('pulumi-portal-option', 'pulumiPortalOptionField'),
     formField('pulumi-subject-mode', 'pulumiSubjectModeField'),
+    formField('pulumi-catalog-destination', 'pulumiCatalogDestinationField'),
     escEnvironmentCard,
   ],
 });

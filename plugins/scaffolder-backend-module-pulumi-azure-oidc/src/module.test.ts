@@ -46,8 +46,7 @@ describe('the scaffolder module', () => {
     expect(response.body.map((a: { id: string }) => a.id)).toEqual(
       expect.arrayContaining([
         'pulumi:azureOidc:writeCatalogInfo',
-        'pulumi:azureOidc:publishLocal',
-        'pulumi:azureOidc:registerLocal',
+        'pulumi:azureOidc:publish',
         'pulumi:azureOidc:verify',
         'pulumi:azureOidc:decommission',
       ]),
@@ -124,6 +123,7 @@ describe('the scaffolder module', () => {
     );
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
+      catalogDestination: { type: 'local' },
       organization: 'acme',
       defaultSubscriptionId: '11111111-2222-3333-4444-555555555555',
       guardrails: {

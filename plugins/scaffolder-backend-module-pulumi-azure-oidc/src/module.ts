@@ -3,8 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { pulumiAzureOidcPermissions } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createPulumiAzureOidcActions } from './actions';
+import { createCatalogDestination } from './catalogDestinations';
 import { configuredSecrets, readPulumiAzureOidcConfig } from './config';
 import { EnvironmentEngine } from './engine/engine';
 import { HttpClient } from './http/httpClient';
@@ -53,11 +55,14 @@ export function createPulumiAzureOidcModule(
           userInfo: coreServices.userInfo,
           database: coreServices.database,
           scheduler: coreServices.scheduler,
+          permissions: coreServices.permissions,
+          permissionsRegistry: coreServices.permissionsRegistry,
           catalog: catalogServiceRef,
         },
         async init(deps) {
           const { config, logger, auth, catalog } = deps;
           const settings = readPulumiAzureOidcConfig(config);
+          deps.permissionsRegistry.addPermissions(pulumiAzureOidcPermissions);
           const redactor = new SecretRedactor(configuredSecrets(settings));
           const http = new HttpClient({
             ...settings.network,
@@ -78,6 +83,7 @@ export function createPulumiAzureOidcModule(
             localCatalogDirectory: settings.localCatalogDirectory,
           });
           const parts = { engine, stewardship, redactor, http };
+          const destination = createCatalogDestination(settings, config);
           const escEnvironments = escEnvironmentsOf(settings, parts);
           const verifier = trustVerifier(settings, parts);
           const store = await LifecycleStore.create(deps.database, {
@@ -99,17 +105,20 @@ export function createPulumiAzureOidcModule(
                 catalog,
                 auth,
                 roles: settings.roles,
-                localCatalogDirectory: settings.localCatalogDirectory,
+                destination,
               }),
               stewardship,
               catalog,
-              localCatalogDirectory: settings.localCatalogDirectory,
+              destination,
             }),
           );
-          deps.httpRouter.use(createOptionsRouter(settings));
+          deps.httpRouter.use(
+            createOptionsRouter(settings, destination.description),
+          );
           deps.httpRouter.use(
             createEnvironmentRouter({
               httpAuth: deps.httpAuth,
+              permissions: deps.permissions,
               catalog,
               stewardship,
               store,

@@ -4,14 +4,9 @@
  */
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import scaffolderPulumiAzureOidc, {
-  createPreviewRunner,
   createPulumiAzureOidcModule,
-  destroyed,
-  emptyStackState,
-  EnvironmentEngine,
-  PREVIEW_PLACEHOLDERS,
-  StackState,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
+import { standInEngine } from '../../dev/standInEngine';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -33,66 +28,14 @@ export const ENTITY = escEnvironmentEntityName({
 export const TENANT = '99999999-8888-7777-6666-555555555555';
 export const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
 
-/** What each stand-in stack's state holds. */
-export const stackStates = new Map<string, StackState>();
+/** The stand-in engine, and what each of its stacks holds. */
+const { engine, stacks } = standInEngine({
+  tenantId: TENANT,
+  clientId: CLIENT_ID,
+});
+export const stackStates = stacks;
 
-/** Dry runs are the real program under mocks, in turn on this thread. */
-const previews = createPreviewRunner({ workers: 0 });
-
-/**
- * An engine whose stacks are the map above and whose updates return what
- * the real program registers under mocks, with the ids Azure would assign.
- */
-const engine: EnvironmentEngine = {
-  stackName: environment =>
-    `${environment.organization}.${environment.project}.${environment.environment}`,
-  preview: plan =>
-    previews.run({
-      plan,
-      stackName: engine.stackName(plan.environment),
-      tenantId: TENANT,
-    }),
-  outputs: async environment =>
-    stackStates.get(engine.stackName(environment)) ?? emptyStackState(),
-  apply: async (plan, { authorize }) => {
-    const stackName = engine.stackName(plan.environment);
-    authorize(stackStates.get(stackName) ?? emptyStackState());
-    const { outputs } = await engine.preview(plan);
-    stackStates.set(stackName, {
-      ...emptyStackState(),
-      resources: 4,
-      owner: plan.owner,
-      environmentRef: plan.environmentRef,
-      subjectMode: plan.subjectMode,
-      subjectAttributes: plan.subjectAttributes,
-      credentials: plan.credentials,
-    });
-    return {
-      stackName,
-      outputs: JSON.parse(
-        JSON.stringify(outputs).replaceAll(
-          PREVIEW_PLACEHOLDERS.clientId,
-          CLIENT_ID,
-        ),
-      ),
-      changes: { created: 4, updated: 0, replaced: 0, deleted: 0, same: 0 },
-    };
-  },
-  destroy: async (environment, { authorize }) => {
-    const stackName = engine.stackName(environment);
-    const state = stackStates.get(stackName) ?? emptyStackState();
-    authorize(state);
-    stackStates.delete(stackName);
-    return destroyed(stackName, state.resources);
-  },
-  // Nobody changes the stand-in's objects behind its back.
-  refresh: async environment => ({
-    stackName: engine.stackName(environment),
-    drift: [],
-  }),
-};
-
-/** The module, with the engine above instead of the Automation API. */
+/** The module, with the stand-in engine instead of the Automation API. */
 const scaffolderModuleWithStandInEngine = createPulumiAzureOidcModule({
   createEngine: () => engine,
 });
@@ -122,14 +65,17 @@ export const answers = {
   ],
   includeIacSubject: false,
   createEscEnvironment: false,
-  catalogDestination: 'local',
 };
 
 /**
  * Starts the portal's backend with the stand-in engine, the repository's
- * configuration and the golden path's test settings, over `overrides`.
+ * configuration and the golden path's test settings, over `overrides`
+ * (whose `pulumiAzureOidc` keys replace the test settings' one by one).
  */
-export function startGoldenPathPortal(dataDirectory: string, overrides = {}) {
+export function startGoldenPathPortal(
+  dataDirectory: string,
+  { pulumiAzureOidc = {}, ...overrides }: Record<string, object> = {},
+) {
   const config = repositoryConfig();
   return startPortalBackend(
     [
@@ -151,6 +97,7 @@ export function startGoldenPathPortal(dataDirectory: string, overrides = {}) {
           allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
           allowIacSubject: true,
         },
+        ...pulumiAzureOidc,
       },
       ...overrides,
     }),

@@ -4,20 +4,13 @@ import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react
 import {
   escEnvironmentEntityName,
   recordedSubject,
+  SUBJECT_MODE_EFFECTS,
   SubjectMode,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { useEffect } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-
-/** What each mode means for whoever opens the environment, in one line. */
-export const SUBJECT_MODE_EFFECTS: Record<SubjectMode, string> = {
-  subjectAttributes:
-    'Tokens name this environment whoever opens it: directly, through an environment that imports it, or from a Pulumi stack. What `pulumi env setup azure` sets up.',
-  environment:
-    'Tokens name the environment that was opened: environments that import this one, and Pulumi stacks, cannot log in with it (Entra answers AADSTS700213).',
-};
 
 const LABELS: Record<SubjectMode, string> = {
   subjectAttributes: 'The environment holding the login (recommended)',

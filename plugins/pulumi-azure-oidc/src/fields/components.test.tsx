@@ -5,7 +5,7 @@ import {
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { pulumiAzureOidcApiRef } from '../api';
-import { PortalOptionCheckbox } from './components';
+import { CatalogDestinationNotice, PortalOptionCheckbox } from './components';
 
 const options: ProvisioningOptions = {
   organization: 'acme',
@@ -17,41 +17,38 @@ const options: ProvisioningOptions = {
   },
   roles: [...BUILT_IN_ROLES],
   escEnvironmentsEnabled: true,
+  catalogDestination: { type: 'local' },
 };
 
-async function renderOption(
+/** Renders a field with the form's props and the options the platform offers. */
+async function renderField(
+  Field: (props: any) => JSX.Element | null,
+  props: object,
+  offered: ProvisioningOptions,
+) {
+  const onChange = jest.fn();
+  await renderInTestApp(<Field {...props} onChange={onChange} />, {
+    apis: [[pulumiAzureOidcApiRef, { getOptions: async () => offered }]],
+  });
+  return onChange;
+}
+
+const renderOption = (
   option: string,
   formData: boolean | undefined,
   { subjectMode = 'environment', allowIacSubject = false } = {},
-) {
-  const onChange = jest.fn();
-  await renderInTestApp(
-    <PortalOptionCheckbox
-      {...({
-        formData,
-        onChange,
-        schema: { title: option, description: 'What it does.' },
-        uiSchema: { 'ui:options': { option } },
-        idSchema: { $id: `root_${option}` },
-        formContext: { formData: { subjectMode } },
-      } as any)}
-    />,
+) =>
+  renderField(
+    PortalOptionCheckbox,
     {
-      apis: [
-        [
-          pulumiAzureOidcApiRef,
-          {
-            getOptions: async () => ({
-              ...options,
-              guardrails: { ...options.guardrails, allowIacSubject },
-            }),
-          },
-        ],
-      ],
+      formData,
+      schema: { title: option, description: 'What it does.' },
+      uiSchema: { 'ui:options': { option } },
+      idSchema: { $id: `root_${option}` },
+      formContext: { formData: { subjectMode } },
     },
+    { ...options, guardrails: { ...options.guardrails, allowIacSubject } },
   );
-  return onChange;
-}
 
 describe('PortalOptionCheckbox', () => {
   it('offers a choice the platform allows', async () => {
@@ -101,5 +98,34 @@ describe('PortalOptionCheckbox', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByRole('checkbox', { name: 'makeCoffee' })).toBeDisabled();
+  });
+});
+
+describe('CatalogDestinationNotice', () => {
+  it('shows where the platform keeps entities, and asks nothing', async () => {
+    const onChange = await renderField(
+      CatalogDestinationNotice,
+      {
+        schema: { title: 'Catalog entity' },
+        idSchema: { $id: 'root_catalogDestination' },
+      },
+      {
+        ...options,
+        catalogDestination: {
+          type: 'github',
+          repositoryUrl: 'https://github.com/acme/backstage-catalog',
+          branch: 'main',
+          path: 'esc-environments',
+          via: 'pullRequest',
+        },
+      },
+    );
+    expect(
+      await screen.findByText(/^A pull request adding it to/),
+    ).toHaveTextContent(
+      'A pull request adding it to esc-environments/ on branch main of https://github.com/acme/backstage-catalog; the catalog shows it once the pull request is merged.',
+    );
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(onChange).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,7 @@
 import { useApi } from '@backstage/frontend-plugin-api';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import {
+  describeCatalogDestination,
   ProvisioningOptions,
   requestableRoles,
   RoleCatalogue,
@@ -143,10 +144,17 @@ export function AzureRoleAssignments(
           style={{ gap: 16 }}
         >
           <Box flex={1}>
+            {/* Controlled value and input alike: an Autocomplete resets its
+                input to its value's label when it mounts, which would clear
+                a role the form was opened with. */}
             <Autocomplete
               freeSolo
               options={roles}
+              value={row.role ?? null}
               inputValue={row.role ?? ''}
+              onChange={(_event, role) =>
+                update(index, { role: role || undefined })
+              }
               onInputChange={(_event, role) =>
                 update(index, { role: role || undefined })
               }
@@ -255,4 +263,27 @@ export function PortalOptionCheckbox(
 /** A rule's problem ("cannot be used: …") as a sentence of its own. */
 function asSentence(problem: string): string {
   return `${problem[0].toUpperCase()}${problem.slice(1)}.`;
+}
+
+/**
+ * Where the entity will be kept, as the platform configures it: shown,
+ * never asked, so that a requester cannot send the portal's credentials to
+ * a repository of their choosing.
+ */
+export function CatalogDestinationNotice(props: StringFieldProps) {
+  const { value: options, error } = useProvisioningOptions();
+  const destination = options?.catalogDestination;
+  return (
+    <FormControl margin="normal" fullWidth>
+      <FormLabel>{props.schema.title}</FormLabel>
+      <FormHelperText
+        error={!!error}
+        style={{ marginLeft: 0 }}
+        data-testid="catalog-destination"
+      >
+        {error?.message ??
+          (destination ? describeCatalogDestination(destination) : '…')}
+      </FormHelperText>
+    </FormControl>
+  );
 }

@@ -7,6 +7,7 @@ import { pulumiAzureOidcApiRef } from '../api';
 import {
   AzureRoleAssignments,
   AzureSubscriptionPicker,
+  CatalogDestinationNotice,
   PortalOptionCheckbox,
   PulumiOrganizationField,
   RuleTextField,
@@ -109,4 +110,9 @@ export const pulumiPortalOptionField = requestField(
 export const pulumiSubjectModeField = createFormField({
   name: 'PulumiSubjectMode',
   component: SubjectModeField,
+});
+
+export const pulumiCatalogDestinationField = createFormField({
+  name: 'PulumiCatalogDestination',
+  component: CatalogDestinationNotice,
 });

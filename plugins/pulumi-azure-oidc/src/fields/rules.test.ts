@@ -30,6 +30,7 @@ const options: ProvisioningOptions = {
   },
   roles: [...BUILT_IN_ROLES],
   escEnvironmentsEnabled: false,
+  catalogDestination: { type: 'local' },
 };
 
 describe('the form rules', () => {

@@ -52,13 +52,6 @@ export function createPulumiAzureOidcDecommissionAction(options: {
             .describe('What was removed (in a dry run: what would be)'),
         kept: z => z.array(z.string()).describe('What was left, and why'),
         alreadyGone: z => z.boolean().describe('Nothing was left to remove'),
-        entityLocation: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              "Where the entity was registered from ('url:…', 'file:…')",
-            ),
       },
     },
 
@@ -79,9 +72,6 @@ export function createPulumiAzureOidcDecommissionAction(options: {
         ctx.output('removed', outcome.removed);
         ctx.output('kept', outcome.kept);
         ctx.output('alreadyGone', outcome.alreadyGone);
-        if (outcome.entityLocation) {
-          ctx.output('entityLocation', outcome.entityLocation);
-        }
       });
     },
   });

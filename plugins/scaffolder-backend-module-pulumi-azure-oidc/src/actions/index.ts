@@ -1,11 +1,11 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { CatalogDestination } from '../catalogDestinations';
 import { Decommissioner } from '../lifecycle/decommissioner';
 import { Verification } from '../lifecycle/verification';
 import { EnvironmentProvisioner } from '../provisioning/environmentProvisioner';
 import { Stewardship } from '../provisioning/stewardship';
 import { createPulumiAzureOidcProvisionAction } from './provision';
-import { createPulumiAzureOidcPublishLocalAction } from './publishLocal';
-import { createPulumiAzureOidcRegisterLocalAction } from './registerLocal';
+import { createPulumiAzureOidcPublishAction } from './publish';
 import { createPulumiAzureOidcWriteCatalogInfoAction } from './writeCatalogInfo';
 import { createPulumiAzureOidcVerifyAction } from './verify';
 import { createPulumiAzureOidcDecommissionAction } from './decommission';
@@ -16,13 +16,9 @@ export {
 } from './provision';
 export type { ProvisionActionOptions } from './provision';
 export {
-  createPulumiAzureOidcPublishLocalAction,
-  PUBLISH_LOCAL_ACTION_ID,
-} from './publishLocal';
-export {
-  createPulumiAzureOidcRegisterLocalAction,
-  REGISTER_LOCAL_ACTION_ID,
-} from './registerLocal';
+  createPulumiAzureOidcPublishAction,
+  PUBLISH_ACTION_ID,
+} from './publish';
 export {
   createPulumiAzureOidcWriteCatalogInfoAction,
   WRITE_CATALOG_INFO_ACTION_ID,
@@ -33,24 +29,28 @@ export {
   DECOMMISSION_ACTION_ID,
 } from './decommission';
 
-/** Every action of the module, wired to one provisioning service and one catalog. */
+/** Every action of the module, wired to one provisioning service, one catalog and one destination. */
 export function createPulumiAzureOidcActions(options: {
   provisioner: EnvironmentProvisioner;
   verification: Verification;
   decommissioner: Decommissioner;
   stewardship: Stewardship;
   catalog: CatalogService;
-  /** `pulumiAzureOidc.localCatalog.directory`, resolved. */
-  localCatalogDirectory: string;
+  /** Where entity files go, as the platform configures it. */
+  destination: CatalogDestination;
 }) {
-  const { provisioner, verification, decommissioner, stewardship, catalog } =
-    options;
-  const directory = options.localCatalogDirectory;
+  const {
+    provisioner,
+    verification,
+    decommissioner,
+    stewardship,
+    catalog,
+    destination,
+  } = options;
   return [
     createPulumiAzureOidcProvisionAction({ provisioner, stewardship }),
     createPulumiAzureOidcWriteCatalogInfoAction(),
-    createPulumiAzureOidcPublishLocalAction({ directory, stewardship }),
-    createPulumiAzureOidcRegisterLocalAction({ catalog, directory }),
+    createPulumiAzureOidcPublishAction({ destination, catalog, stewardship }),
     createPulumiAzureOidcVerifyAction({ verification, stewardship }),
     createPulumiAzureOidcDecommissionAction({ decommissioner, stewardship }),
   ];

@@ -206,6 +206,26 @@ describe('pulumi:azureOidc:provision', () => {
           url: 'https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Overview/appId/c1d2e3f4-0000-0000-0000-000000000001',
         },
       ],
+      // What the entity page shows, and Update starts from.
+      roleAssignments: [
+        {
+          role: 'Reader',
+          roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7`,
+          scope: `/subscriptions/${SUBSCRIPTION}`,
+        },
+        {
+          role: 'Contributor',
+          roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c`,
+          scope: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-payments`,
+        },
+      ],
+      // The answers with the portal's defaults filled in (see answeredRequest).
+      request: expect.objectContaining({
+        project: 'payments',
+        subjectMode: 'subjectAttributes',
+        subjectAttributes: ['currentEnvironment.name'],
+        owner: 'group:default/payments-team',
+      }),
     });
     expect(logger.lines).toEqual([
       'info Subject mode subjectAttributes (currentEnvironment.name): tokens name the environment holding the login, whoever opens it (the default for new environments)',

@@ -1,5 +1,8 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { SUBJECT_ATTRIBUTES } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  answeredRequest,
+  SUBJECT_ATTRIBUTES,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { EnvironmentProvisioner } from '../provisioning/environmentProvisioner';
 import { Stewardship } from '../provisioning/stewardship';
 import { withTaskLogErrors } from './taskLogErrors';
@@ -165,6 +168,22 @@ export function createPulumiAzureOidcProvisionAction(
         pulumiCloudUrl: z => z.string(),
         azurePortalUrl: z => z.string().optional(),
         links: z => z.array(z.object({ title: z.string(), url: z.string() })),
+        roleAssignments: z =>
+          z
+            .array(
+              z.object({
+                role: z.string(),
+                roleDefinitionId: z.string(),
+                scope: z.string(),
+              }),
+            )
+            .describe('Each role the identity holds, at its canonical scope'),
+        request: z =>
+          z
+            .record(z.any())
+            .describe(
+              'The request with every default filled in, in the template’s words: what Update starts from',
+            ),
         plannedResources: z =>
           z
             .array(z.object({ type: z.string(), name: z.string() }))
@@ -175,7 +194,7 @@ export function createPulumiAzureOidcProvisionAction(
 
     async handler(ctx) {
       await withTaskLogErrors(async () => {
-        const { outcome, links, plannedResources } =
+        const { plan, outcome, links, plannedResources } =
           await provisioner.provision({
             request: ctx.input,
             requester: await stewardship.requester(ctx),
@@ -197,6 +216,12 @@ export function createPulumiAzureOidcProvisionAction(
           stackName: outcome.stackName,
           changes: outcome.changes,
           ...links,
+          roleAssignments: plan.roleAssignments.map(assignment => ({
+            role: assignment.role.name,
+            roleDefinitionId: assignment.roleDefinitionId,
+            scope: assignment.scope.id,
+          })),
+          request: answeredRequest(ctx.input, plan),
           plannedResources,
         };
         for (const [name, value] of Object.entries(results)) {

@@ -16,6 +16,26 @@ const provision = {
   environmentYaml: 'values:\n  azure: {}\n',
   pulumiCloudUrl: 'https://app.pulumi.com/acme/esc/payments/prod',
   azurePortalUrl: 'https://portal.azure.com/#view/app',
+  issuer: 'https://api.pulumi.com/oidc',
+  audience: 'azure:acme',
+  subjects: [
+    'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
+  ],
+  roleAssignments: [
+    {
+      role: 'Reader',
+      roleDefinitionId:
+        '/subscriptions/subscription/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7',
+      scope: '/subscriptions/subscription',
+    },
+  ],
+  request: {
+    organization: 'acme',
+    project: 'payments',
+    environment: 'prod',
+    roleAssignments: [{ role: 'Reader' }],
+    owner: 'group:default/payments-team',
+  },
 };
 
 describe('pulumi:azureOidc:writeCatalogInfo', () => {
@@ -26,6 +46,7 @@ describe('pulumi:azureOidc:writeCatalogInfo', () => {
     const ctx = createMockActionContext({
       input: input as any,
       workspacePath: workspace.path,
+      task: { id: 'task-0042' },
     });
     await createPulumiAzureOidcWriteCatalogInfoAction().handler(ctx);
     return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
@@ -65,6 +86,10 @@ describe('pulumi:azureOidc:writeCatalogInfo', () => {
           'esc-azure-oidc.dev/client-id': 'client',
           'esc-azure-oidc.dev/stack-name': 'acme.payments.prod-0123456789ab',
           'esc-azure-oidc.dev/environment-yaml': './environment.yaml',
+          // The task that changed it last, and when.
+          'esc-azure-oidc.dev/task-id': 'task-0042',
+          'esc-azure-oidc.dev/updated-at':
+            expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         },
         links: [
           {
@@ -82,6 +107,19 @@ describe('pulumi:azureOidc:writeCatalogInfo', () => {
         owner: 'group:default/payments-team',
         system: 'system:default/payments',
         environmentYaml: provision.environmentYaml,
+        trust: {
+          issuer: provision.issuer,
+          audience: provision.audience,
+          subjects: provision.subjects,
+        },
+        azureAccess: provision.roleAssignments,
+        // Provision's answers and this step's, for Update to start from.
+        request: {
+          ...provision.request,
+          owner: 'group:default/payments-team',
+          system: 'system:default/payments',
+          description: 'Production',
+        },
       },
     });
     expect(

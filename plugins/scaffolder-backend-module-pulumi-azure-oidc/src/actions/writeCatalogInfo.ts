@@ -44,6 +44,17 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
               environmentYaml: z.string(),
               pulumiCloudUrl: z.string(),
               azurePortalUrl: z.string().optional(),
+              issuer: z.string(),
+              audience: z.string(),
+              subjects: z.array(z.string()),
+              roleAssignments: z.array(
+                z.object({
+                  role: z.string(),
+                  roleDefinitionId: z.string(),
+                  scope: z.string(),
+                }),
+              ),
+              request: z.record(z.any()),
             })
             .passthrough()
             .describe('The outputs of pulumi:azureOidc:provision'),
@@ -86,13 +97,16 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
             `provision.environmentRef must be 'organization/project/environment', got '${provision.environmentRef}'`,
           );
         }
+        const owner = entityRef('owner', ctx.input.owner, 'group');
+        const system = ctx.input.system
+          ? entityRef('system', ctx.input.system, 'system')
+          : undefined;
+        const { description } = ctx.input;
         const entity = escEnvironmentEntity({
           environment: { organization, project, environment },
-          description: ctx.input.description,
-          owner: entityRef('owner', ctx.input.owner, 'group'),
-          system: ctx.input.system
-            ? entityRef('system', ctx.input.system, 'system')
-            : undefined,
+          description,
+          owner,
+          system,
           clientId: provision.clientId,
           tenantId: provision.tenantId,
           subscriptionId: provision.subscriptionId,
@@ -101,6 +115,20 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
           subjectAttributes: provision.subjectAttributes,
           environmentYaml: provision.environmentYaml,
           links: linkList(provision),
+          trust: {
+            issuer: provision.issuer,
+            audience: provision.audience,
+            subjects: provision.subjects,
+          },
+          azureAccess: provision.roleAssignments,
+          // The answers, for Update: those of provision, then this step's own.
+          request: {
+            ...provision.request,
+            owner,
+            ...(system ? { system } : {}),
+            ...(description ? { description } : {}),
+          },
+          task: { id: ctx.task.id, at: new Date().toISOString() },
         });
 
         const targetPath = ctx.input.targetPath ?? 'esc-environment';

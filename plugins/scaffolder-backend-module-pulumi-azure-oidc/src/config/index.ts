@@ -3,7 +3,9 @@
  * and refused at start-up with the offending key and the rule it breaks.
  */
 import { Config } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import { readAzure } from './azure';
+import { readCatalogRepository } from './catalogRepository';
 import { readGuardrails } from './guardrails';
 import { readAdministrators, readDirectories } from './portal';
 import { readPulumiCloud } from './pulumiCloud';
@@ -17,6 +19,7 @@ export type {
   PulumiAzureOidcSettings,
 } from './settings';
 export { ConfigProblem } from './settings';
+export type { CatalogRepository } from './catalogRepository';
 export { configuredSecrets, usesPulumiCloudState } from './secrets';
 
 export function readPulumiAzureOidcConfig(
@@ -38,6 +41,10 @@ export function readPulumiAzureOidcConfig(
     network: readNetwork(config),
     preview: readPreview(config),
     lifecycle: readLifecycle(config),
+    catalogRepository: readCatalogRepository(
+      config,
+      ScmIntegrations.fromConfig(rootConfig),
+    ),
     ...directories,
   };
 }

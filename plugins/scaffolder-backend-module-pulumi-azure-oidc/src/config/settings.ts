@@ -3,6 +3,7 @@ import {
   Guardrails,
   RoleCatalogue,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import type { CatalogRepository } from './catalogRepository';
 import type {
   AzureCredentials,
   AzureEndpoints,
@@ -77,6 +78,8 @@ export interface PulumiAzureOidcSettings {
       concurrency: number;
     };
   };
+  /** Where entity files go; unset: the local catalog directory. */
+  catalogRepository?: CatalogRepository;
   /** Where Pulumi's workspaces, plugins, local state and installed CLI live. */
   dataDirectory: string;
   /** Where environments' entity files go on portals without a git host. */

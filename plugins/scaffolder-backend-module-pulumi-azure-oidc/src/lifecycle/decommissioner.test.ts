@@ -22,6 +22,7 @@ import {
 import { existsSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { HttpClient } from '../http/httpClient';
+import { LocalDestination } from '../catalogDestinations/localDestination';
 import { Stewardship } from '../provisioning/stewardship';
 import { PulumiCloudEscEnvironments } from '../pulumiCloud/pulumiCloudEscEnvironments';
 import { SecretRedactor } from '../secrets';
@@ -139,7 +140,7 @@ describe('Decommissioner', () => {
       auth,
       roles: new RoleCatalogue(),
       redactor: new SecretRedactor([CANARY]),
-      localCatalogDirectory: dir.resolve('catalog'),
+      destination: new LocalDestination(dir.resolve('catalog')),
     });
   }
   const task = (changes: Partial<DecommissionTask> = {}): DecommissionTask => ({
@@ -184,11 +185,11 @@ describe('Decommissioner', () => {
       expect.stringMatching(/^Entra application /),
       expect.stringMatching(/^Pulumi stack acme\.payments\.prod-/),
       'ESC environment acme/payments/prod in Pulumi Cloud',
-      `catalog entity resource:default/${
-        TARGET.entityName
-      } (file:${entityFile()})`,
-      `its files in ${dir.resolve(`catalog/${TARGET.entityName}`)}`,
+      `catalog entity resource:default/${TARGET.entityName}`,
+      `its files, ${TARGET.entityName}/ in the portal's local catalog directory`,
     ]);
+    // The task log names no path of the server's.
+    expect(logger.lines.join('\n')).not.toContain(dir.path);
     expect(outcome.alreadyGone).toBe(false);
     expect(await whatIsLeft()).toEqual(everything);
     expect(logger.lines[0]).toMatch(/^info would remove: federated credential/);

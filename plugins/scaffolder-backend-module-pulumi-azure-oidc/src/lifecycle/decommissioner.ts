@@ -3,7 +3,7 @@
  * (confirmation, stewardship, what uses it) before anything changes; then
  * the stack destroyed (credentials first, so the trust ends at once), the
  * ESC environment deleted when the portal wrote it, and the catalog entity
- * unregistered. Every step accepts what an earlier, half-finished run left,
+ * unregistered and its files removed. Every step accepts what an earlier, half-finished run left,
  * so running it again finishes the job.
  */
 import { AuthService } from '@backstage/backend-plugin-api';
@@ -14,6 +14,7 @@ import {
   RoleCatalogue,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { CatalogDestination } from '../catalogDestinations';
 import { EngineFailedError, EnvironmentEngine } from '../engine/engine';
 import { StackState } from '../engine/stackModel';
 import { EngineProgress, stateLabels } from '../provisioning/progress';
@@ -43,8 +44,6 @@ export interface DecommissionOutcome {
   kept: string[];
   /** Nothing was left to remove. */
   alreadyGone: boolean;
-  /** Where the entity was registered from (`url:…`, `file:…`), if it was. */
-  entityLocation?: string;
 }
 
 export interface DecommissionerOptions {
@@ -55,7 +54,8 @@ export interface DecommissionerOptions {
   auth: AuthService;
   roles: RoleCatalogue;
   redactor: SecretRedactor;
-  localCatalogDirectory: string;
+  /** Where the entity's files are kept. */
+  destination: CatalogDestination;
 }
 
 export class Decommissioner {

@@ -68,6 +68,29 @@ describe.each(databases.eachSupportedId())('LifecycleStore on %s', id => {
     expect(await lifecycle.history('acme/other/prod', 'verify')).toEqual([]);
   });
 
+  it('answers the latest check of each kind for many environments at once', async () => {
+    const lifecycle = await store();
+    await lifecycle.record('acme/payments/prod', check(1));
+    await lifecycle.record('acme/payments/prod', check(2));
+    await lifecycle.record('acme/payments/prod', check(3, 'drift'));
+    await lifecycle.record('acme/payments/dev', check(4, 'drift'));
+    await lifecycle.record('acme/other/prod', check(5));
+
+    const latest = await lifecycle.latest([
+      'acme/payments/prod',
+      'acme/payments/dev',
+      'acme/never/checked',
+    ]);
+    expect(Object.keys(latest).sort()).toEqual([
+      'acme/payments/dev',
+      'acme/payments/prod',
+    ]);
+    expect(latest['acme/payments/prod'].verify?.checks[0].detail).toBe('run 2');
+    expect(latest['acme/payments/prod'].drift?.checks[0].detail).toBe('run 3');
+    expect(latest['acme/payments/dev']).toEqual({ drift: check(4, 'drift') });
+    expect(await lifecycle.latest([])).toEqual({});
+  });
+
   it('resumes an unfinished drift round, and starts a new one once it ended', async () => {
     const lifecycle = await store();
     const now = new Date();

@@ -8,7 +8,10 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { RecordedCheck } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  LatestChecks,
+  RecordedCheck,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import type { Knex } from 'knex';
 
 export type { RecordedCheck };
@@ -78,12 +81,28 @@ export class LifecycleStore {
       .where({ environment_ref: environmentRef, kind })
       .orderBy('id', 'desc')
       .limit(limit);
-    return rows.map(row => ({
-      ...JSON.parse(row.result),
-      kind: row.kind,
-      status: row.status,
-      checkedAt: new Date(row.checked_at).toISOString(),
-    }));
+    return rows.map(recordedCheck);
+  }
+
+  /** The latest result of each kind for each environment, by reference. */
+  async latest(
+    environmentRefs: string[],
+  ): Promise<Record<string, LatestChecks>> {
+    if (environmentRefs.length === 0) return {};
+    const newest = this.db(CHECKS)
+      .max('id as id')
+      .whereIn('environment_ref', environmentRefs)
+      .groupBy('environment_ref', 'kind');
+    const rows = await this.db(CHECKS).whereIn(
+      'id',
+      this.db.select('id').from(newest.as('newest')),
+    );
+    const latest: Record<string, LatestChecks> = {};
+    for (const row of rows) {
+      latest[row.environment_ref] ??= {};
+      latest[row.environment_ref][row.kind as CheckKind] = recordedCheck(row);
+    }
+    return latest;
   }
 
   /**
@@ -129,4 +148,19 @@ export class LifecycleStore {
         .delete();
     });
   }
+}
+
+/** A row of the checks table, as the check it keeps. */
+function recordedCheck(row: {
+  kind: CheckKind;
+  status: RecordedCheck['status'];
+  checked_at: string | number | Date;
+  result: string;
+}): RecordedCheck {
+  return {
+    ...JSON.parse(row.result),
+    kind: row.kind,
+    status: row.status,
+    checkedAt: new Date(row.checked_at).toISOString(),
+  };
 }

@@ -4,6 +4,7 @@
  * identity. No Pulumi Cloud token and no Azure sign-in are configured, so
  * a verification reports those links as not run.
  */
+import { ServiceFactory } from '@backstage/backend-plugin-api';
 import {
   createMockDirectory,
   mockCredentials,
@@ -13,6 +14,7 @@ import {
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { emptyStackState } from '../engine/stackModel';
 import { createPulumiAzureOidcModule } from '../module';
@@ -30,7 +32,11 @@ const BASE =
 describe('the environment routes', () => {
   const dir = createMockDirectory();
 
-  async function start() {
+  async function start(
+    permissions: ServiceFactory = mockServices.permissions.factory({
+      result: AuthorizeResult.ALLOW,
+    }),
+  ) {
     const engine = engineMock();
     engine.outputs.mockResolvedValue({
       ...emptyStackState(),
@@ -47,6 +53,7 @@ describe('the environment routes', () => {
       features: [
         scaffolderPlugin,
         createPulumiAzureOidcModule({ createEngine: () => engine }),
+        permissions,
         catalogServiceMock.factory({
           entities: [ownedEntity(ENTITY, 'user:default/ada')],
         }),
@@ -124,5 +131,59 @@ describe('the environment routes', () => {
       .get(`${BASE}/status`)
       .set(as('user:default/eve'));
     expect(status.body.verify).toEqual([verified.body]);
+  });
+
+  it('verifies only for those the permission policy lets manage the environment', async () => {
+    const permissions = mockServices.permissions.mock({
+      authorize: async () => [{ result: AuthorizeResult.DENY }],
+    });
+    const server = await start(permissions.factory);
+    const refused = await request(server)
+      .post(`${BASE}/verify`)
+      .set(as('user:default/ada'));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      "Cannot verify acme/payments/prod: the portal's permission policy does not let you manage it",
+    );
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({
+            name: 'pulumi-azure-oidc.environment.manage',
+            resourceType: 'catalog-entity',
+          }),
+          resourceRef: `resource:default/${ENTITY}`,
+        },
+      ],
+      expect.anything(),
+    );
+    const status = await request(server)
+      .get(`${BASE}/status`)
+      .set(as('user:default/ada'));
+    expect(status.body.verify).toEqual([]);
+  });
+
+  it('answers the latest checks of many environments at once, and refuses what is not a reference', async () => {
+    const server = await start();
+    await request(server).post(`${BASE}/verify`).set(as('user:default/ada'));
+    const latest = await request(server)
+      .post('/api/scaffolder/pulumi-azure-oidc/environments/latest-checks')
+      .set(as('user:default/eve'))
+      .send({ environmentRefs: ['acme/payments/prod', 'acme/payments/dev'] });
+    expect(latest.status).toBe(200);
+    expect(Object.keys(latest.body)).toEqual(['acme/payments/prod']);
+    expect(latest.body['acme/payments/prod'].verify).toMatchObject({
+      kind: 'verify',
+      status: 'incomplete',
+    });
+
+    const bad = await request(server)
+      .post('/api/scaffolder/pulumi-azure-oidc/environments/latest-checks')
+      .set(as('user:default/eve'))
+      .send({ environmentRefs: ['acme/../etc'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe(
+      "environmentRefs must be at most 500 references 'organization/project/environment'",
+    );
   });
 });

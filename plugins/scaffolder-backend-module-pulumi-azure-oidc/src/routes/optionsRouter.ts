@@ -1,4 +1,5 @@
 import {
+  CatalogDestinationDescription,
   PROVISIONING_OPTIONS_PATH,
   ProvisioningOptions,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
@@ -7,10 +8,12 @@ import { PulumiAzureOidcSettings } from '../config';
 
 /**
  * Serves the guardrails to the portal's forms, under the scaffolder's base
- * URL. Only what developers may ask for; nothing secret.
+ * URL. Only what developers may ask for, and where their entities go;
+ * nothing secret.
  */
 export function createOptionsRouter(
   settings: PulumiAzureOidcSettings,
+  catalogDestination: CatalogDestinationDescription,
 ): express.Router {
   const options: ProvisioningOptions = {
     organization: settings.pulumiCloud.organization,
@@ -18,6 +21,7 @@ export function createOptionsRouter(
     guardrails: settings.guardrails,
     roles: [...settings.roles.list()],
     escEnvironmentsEnabled: !!settings.pulumiCloud.accessToken,
+    catalogDestination,
   };
   const router = express.Router();
   router.get(PROVISIONING_OPTIONS_PATH, (_request, response) => {

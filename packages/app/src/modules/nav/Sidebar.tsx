@@ -21,6 +21,7 @@ export const SidebarContent = NavContentBlueprint.make({
         <Sidebar>
           <SidebarLogo />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
+            {nav.take('page:pulumi-azure-oidc')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />

@@ -1,0 +1,283 @@
+import {
+  createMockDirectory,
+  mockCredentials,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { ConflictError } from '@backstage/errors';
+import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { LocalDestination } from '../catalogDestinations/localDestination';
+import { recordingLogger } from '../__testUtils__/logger';
+import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
+import { createPulumiAzureOidcPublishAction } from './publish';
+
+/** An ESC environment's entity file, as writeCatalogInfo writes it (in short). */
+const entityFile = (
+  owner: string,
+  {
+    name = 'payments-prod',
+    note = 'new',
+    kind = 'Resource',
+    environment = 'prod',
+  } = {},
+) =>
+  [
+    `kind: ${kind} # ${note}`,
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    '    esc-azure-oidc.dev/organization: acme',
+    '    esc-azure-oidc.dev/project: payments',
+    `    esc-azure-oidc.dev/environment: ${environment}`,
+    'spec:',
+    `  owner: ${owner}`,
+    '',
+  ].join('\n');
+const NEW_ENTITY = entityFile('group:default/payments-team');
+const ENTITY_REF = 'resource:default/payments-prod';
+
+/** The environment's entity as the catalog has it, read from `location`. */
+const managedBy = (location: string): Entity => {
+  const entity = ownedEntity('payments-prod', 'group:default/payments-team');
+  return {
+    ...entity,
+    metadata: {
+      ...entity.metadata,
+      annotations: { 'backstage.io/managed-by-location': location },
+    },
+  };
+};
+
+describe('pulumi:azureOidc:publish, to the local catalog directory', () => {
+  const workspace = createMockDirectory();
+  const directory = createMockDirectory();
+  const credentials = mockCredentials.user('user:default/ada');
+  const entityFileTarget = () =>
+    directory.resolve('payments-prod/catalog-info.yaml');
+  let logger: ReturnType<typeof recordingLogger>;
+
+  /** Publishes `entity` as Ada. */
+  const publish = async (
+    entity: string,
+    options: {
+      isDryRun?: boolean;
+      administrators?: string[];
+      catalogEntities?: Entity[];
+      catalog?: ReturnType<typeof catalogServiceMock.mock>;
+    } = {},
+  ) => {
+    workspace.setContent({
+      'esc-environment/catalog-info.yaml': entity,
+      'esc-environment/environment.yaml': 'values: {}\n',
+    });
+    const ctx = {
+      ...createMockActionContext({
+        input: { sourcePath: 'esc-environment' },
+        workspacePath: workspace.path,
+        logger,
+      }),
+      getInitiatorCredentials: async () => credentials,
+      isDryRun: options.isDryRun ?? false,
+    };
+    await createPulumiAzureOidcPublishAction({
+      destination: new LocalDestination(directory.path),
+      catalog: options.catalog ?? catalogServiceMock.mock(),
+      stewardship: testStewardship({
+        administrators: options.administrators,
+        entities: options.catalogEntities,
+        localCatalogDirectory: directory.path,
+      }),
+    }).handler(ctx);
+    return Object.fromEntries((ctx.output as jest.Mock).mock.calls);
+  };
+  const published = () => readFileSync(entityFileTarget(), 'utf8');
+
+  beforeEach(() => {
+    directory.clear();
+    logger = recordingLogger();
+  });
+
+  it('writes the entity files into a directory of their own, replacing older ones, and registers them as the user', async () => {
+    directory.addContent({
+      'payments-prod/catalog-info.yaml': entityFile('payments-team', {
+        note: 'old',
+      }),
+    });
+    const catalog = catalogServiceMock.mock();
+    const outputs = await publish(NEW_ENTITY, { catalog });
+    expect(outputs).toEqual({ entityRef: ENTITY_REF, destination: 'local' });
+    expect(published()).toBe(NEW_ENTITY);
+    expect(
+      readFileSync(directory.resolve('payments-prod/environment.yaml'), 'utf8'),
+    ).toBe('values: {}\n');
+    expect(catalog.addLocation).toHaveBeenCalledWith(
+      { type: 'file', target: entityFileTarget() },
+      { credentials },
+    );
+    expect(catalog.refreshEntity).not.toHaveBeenCalled();
+    expect(logger.lines).toEqual([
+      "info Wrote the entity files to payments-prod/ in the portal's local catalog directory",
+      `info Registered ${ENTITY_REF} in the catalog`,
+    ]);
+  });
+
+  it('has the catalog read the file again when it is registered already', async () => {
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: async () => managedBy(`file:${entityFileTarget()}`),
+      addLocation: async () => {
+        throw new ConflictError('Location already exists');
+      },
+    });
+    await publish(NEW_ENTITY, { catalog });
+    expect(catalog.refreshEntity).toHaveBeenCalledWith(
+      `location:default/${locationSpecToMetadataName({
+        type: 'file',
+        target: entityFileTarget(),
+      })}`,
+      { credentials },
+    );
+  });
+
+  it('refuses an entity the catalog has from elsewhere, without saying where', async () => {
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: async () => managedBy('file:/srv/elsewhere/x.yaml'),
+    });
+    const failure = await publish(NEW_ENTITY, { catalog }).catch(e => e);
+    expect(failure.message).toBe(
+      `The catalog already has ${ENTITY_REF} from another location; unregister it there before publishing it here`,
+    );
+    expect(catalog.addLocation).not.toHaveBeenCalled();
+  });
+
+  it('writes and registers nothing in a dry run', async () => {
+    const catalog = catalogServiceMock.mock();
+    const outputs = await publish(NEW_ENTITY, { isDryRun: true, catalog });
+    expect(outputs.entityRef).toBe(ENTITY_REF);
+    expect(existsSync(directory.resolve('payments-prod'))).toBe(false);
+    expect(catalog.addLocation).not.toHaveBeenCalled();
+  });
+
+  it('names no server path in its log', async () => {
+    await publish(NEW_ENTITY);
+    expect(logger.lines.join('\n')).not.toContain(directory.path);
+  });
+
+  it('refuses to follow a link out of the workspace', async () => {
+    workspace.setContent({
+      'esc-environment/environment.yaml': 'values: {}\n',
+    });
+    symlinkSync(
+      '/etc/hostname',
+      workspace.resolve('esc-environment/catalog-info.yaml'),
+    );
+    await expect(
+      createPulumiAzureOidcPublishAction({
+        destination: new LocalDestination(directory.path),
+        catalog: catalogServiceMock.mock(),
+        stewardship: testStewardship(),
+      }).handler(
+        createMockActionContext({
+          input: { sourcePath: 'esc-environment' },
+          workspacePath: workspace.path,
+        }),
+      ),
+    ).rejects.toThrow('esc-environment/catalog-info.yaml must be a plain file');
+  });
+
+  describe('stewardship', () => {
+    const theirs = () =>
+      directory.setContent({
+        'payments-prod/catalog-info.yaml': entityFile(
+          'group:default/billing-team',
+          { note: 'theirs' },
+        ),
+      });
+
+    it("does not replace another team's entity file", async () => {
+      theirs();
+      await expect(publish(NEW_ENTITY)).rejects.toThrow(
+        `Cannot publish ${ENTITY_REF}: it belongs to group:default/billing-team (recorded in the local catalog directory); only its owners and platform administrators may change it`,
+      );
+      expect(published()).toContain('# theirs');
+    });
+
+    it("does not publish over another team's entity registered from elsewhere", async () => {
+      await expect(
+        publish(NEW_ENTITY, {
+          catalogEntities: [
+            ownedEntity('payments-prod', 'group:default/billing-team'),
+          ],
+        }),
+      ).rejects.toThrow(
+        `Cannot publish ${ENTITY_REF}: it belongs to group:default/billing-team (recorded in the catalog entity ${ENTITY_REF})`,
+      );
+      expect(existsSync(directory.resolve('payments-prod'))).toBe(false);
+    });
+
+    it('leaves an entity file that names no owner to administrators', async () => {
+      directory.setContent({
+        'payments-prod/catalog-info.yaml': 'not: [an entity # theirs',
+      });
+      await expect(publish(NEW_ENTITY)).rejects.toThrow(
+        `Cannot publish ${ENTITY_REF}: it has the local catalog directory, which records no owner; only platform administrators may change it`,
+      );
+      await publish(NEW_ENTITY, { administrators: ['user:default/ada'] });
+      expect(published()).toBe(NEW_ENTITY);
+    });
+
+    it('does not publish an entity for a team the user does not belong to', async () => {
+      await expect(
+        publish(entityFile('group:default/billing-team')),
+      ).rejects.toThrow(
+        `Cannot publish ${ENTITY_REF}: its owner must be you or a group you belong to (group:default/payments-team); 'group:default/billing-team' is neither.`,
+      );
+      expect(existsSync(directory.resolve('payments-prod'))).toBe(false);
+    });
+
+    it.each([
+      [
+        'a name in upper case',
+        entityFile('payments-team', { name: 'Payments-Prod' }),
+      ],
+      [
+        'a name that is a path',
+        entityFile('payments-team', { name: '../escape' }),
+      ],
+      ['another kind', entityFile('payments-team', { kind: 'Location' })],
+      [
+        'two entities',
+        `${entityFile('payments-team')}---\n${entityFile('payments-team')}`,
+      ],
+      ['no owner', 'kind: Resource\nmetadata:\n  name: payments-prod\n'],
+      [
+        'no environment',
+        'kind: Resource\nmetadata:\n  name: payments-prod\nspec:\n  owner: payments-team\n',
+      ],
+      [
+        'another namespace',
+        entityFile('payments-team').replace(
+          'metadata:\n',
+          'metadata:\n  namespace: billing\n',
+        ),
+      ],
+    ])('refuses an entity file with %s', async (_, entity) => {
+      theirs();
+      await expect(
+        publish(entity, { administrators: ['user:default/ada'] }),
+      ).rejects.toThrow(
+        'esc-environment/catalog-info.yaml must hold exactly one Resource of the default namespace, an ESC environment named in lower case, as pulumi:azureOidc:writeCatalogInfo writes it',
+      );
+      expect(published()).toContain('# theirs');
+    });
+
+    it('lets platform administrators replace any entity', async () => {
+      theirs();
+      await publish(entityFile('group:default/billing-team'), {
+        administrators: ['group:default/payments-team'],
+      });
+      expect(published()).toContain('# new');
+    });
+  });
+});
