@@ -52,6 +52,21 @@ export interface Config {
        * @visibility secret
        */
       accessToken?: string;
+      /**
+       * Pulumi Cloud teams of the owners' groups. After provisioning writes an
+       * ESC environment owned by a listed group, the portal grants that team
+       * `open` on it (never more). A list rather than a map, since config
+       * keys cannot hold the ':' and '/' of an entity reference. Needs
+       * `accessToken`, allowed to administer the teams, and a Pulumi Cloud
+       * edition with teams (Enterprise or Business Critical). Default: none,
+       * and nothing is granted.
+       */
+      teams?: Array<{
+        /** The owning group, e.g. `group:default/payments-team`; each group once. */
+        group: string;
+        /** The team's name in Pulumi Cloud (not its display name). */
+        team: string;
+      }>;
     };
 
     azure?: {
@@ -133,10 +148,14 @@ export interface Config {
         name: string;
         /** Role definition GUID. */
         id: string;
-        /** Whether the role can grant access to others. Default: false. */
-        privileged?: boolean;
+        /**
+         * Whether the role can grant access to others (for example holds
+         * `Microsoft.Authorization/roleAssignments/write`). Required: a
+         * privileged role must never become requestable by omission.
+         */
+        privileged: boolean;
       }>;
-      /** Roles (names or GUIDs) developers may request. Default: every unprivileged role. */
+      /** Roles (names or GUIDs) developers may request. Default: none; every role is listed. */
       allowedRoles?: string[];
       /** Privileged roles (names or GUIDs) developers may request. Default: none. */
       allowedPrivilegedRoles?: string[];
@@ -146,6 +165,11 @@ export interface Config {
        * allowed subscription.
        */
       allowedScopePrefixes?: string[];
+      /**
+       * Allow roles on a whole subscription (scope `subscription`).
+       * Default: false: resource groups and resources only.
+       */
+      allowSubscriptionScope?: boolean;
       /**
        * Allow `includeIacSubject`: a credential for the `<yaml>` subject that
        * Pulumi IaC stacks present when they import an environment. Every
@@ -241,13 +265,16 @@ export interface Config {
       /** A Pulumi CLI installation: the directory holding `bin/pulumi`. Default: `pulumi` on PATH. */
       root?: string;
       /**
-       * Install the CLI into the data directory on first use when none is
-       * found. Default: false.
+       * Install the CLI into `<dataDirectory>/pulumi-cli` on first use when
+       * none is found, from Pulumi's release archive, only if its SHA-256 is
+       * the one committed in the module (`cliChecksums.ts`). An installation
+       * there that differs from what was installed is refused. Default: false.
        */
       autoInstall?: boolean;
       /**
-       * The version to install, such as `3.140.0`. Default: the one matching
-       * the bundled Pulumi SDK.
+       * The version to install, such as `3.276.0`; with `autoInstall`, one
+       * whose checksums are committed. Default: the bundled Pulumi SDK's
+       * version if it has checksums, else the newest that has.
        */
       version?: string;
     };

@@ -252,7 +252,7 @@ describe('the azure-esc-environment template', () => {
           'esc-environment/catalog-info.yaml',
         ),
       );
-      expect(entity.metadata.name).toMatch(/^default-prod-[0-9a-f]{8}$/);
+      expect(entity.metadata.name).toMatch(/^default-prod-[0-9a-f]{16}$/);
     });
 
     it("publishes where the platform's configuration says, whatever the requester sends", async () => {
@@ -364,7 +364,12 @@ describe('the azure-esc-environment template', () => {
         [`catalog/${shared}/catalog-info.yaml`]: [
           'apiVersion: backstage.io/v1alpha1',
           'kind: Resource',
-          `metadata: { name: ${shared} }`,
+          `metadata:`,
+          `  name: ${shared}`,
+          '  annotations:',
+          '    esc-azure-oidc.dev/organization: acme',
+          '    esc-azure-oidc.dev/project: payments',
+          '    esc-azure-oidc.dev/environment: shared',
           'spec: { type: pulumi-esc-environment, owner: group:default/platform-team }',
           '',
         ].join('\n'),

@@ -35,6 +35,8 @@ describe('a template run that cannot reach Pulumi Cloud', () => {
         },
         guardrails: {
           allowedSubscriptions: [{ id: answers.subscriptionId }],
+          allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
+          allowSubscriptionScope: true,
         },
         network: { retries: 0 },
       },

@@ -6,7 +6,10 @@ import {
   catalogLocationDeletePermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { taskCreatePermission } from '@backstage/plugin-scaffolder-common/alpha';
+import {
+  taskCancelPermission,
+  taskCreatePermission,
+} from '@backstage/plugin-scaffolder-common/alpha';
 import { escEnvironmentManagePermission } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { PortalPermissionPolicy } from './permissionPolicy';
 
@@ -69,6 +72,24 @@ describe('PortalPermissionPolicy', () => {
     await expect(admin(escEnvironmentManagePermission)).resolves.toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
     });
+  });
+
+  it("lets only a task's creator and the administrators cancel it", async () => {
+    await expect(developer(taskCancelPermission)).resolves.toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'scaffolder',
+      resourceType: 'scaffolder-task',
+      conditions: {
+        rule: 'IS_TASK_OWNER',
+        resourceType: 'scaffolder-task',
+        params: { createdBy: ['user:default/guest'] },
+      },
+    });
+    for (const administrator of [admin, escAdmin]) {
+      await expect(administrator(taskCancelPermission)).resolves.toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+    }
   });
 
   it('keeps removing locations, and all they hold, to admins', async () => {

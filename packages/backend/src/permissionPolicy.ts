@@ -23,6 +23,11 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import { taskCancelPermission } from '@backstage/plugin-scaffolder-common/alpha';
+import {
   escEnvironmentManagePermission,
   identifyRequester,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
@@ -37,6 +42,12 @@ import {
  * its page (as stewardship lets them act on it). Removing a location
  * removes everything it holds, so only the portal's admins may do that, and
  * with it unregister entities.
+ *
+ * Cancelling a task can leave half an identity behind, so only the task's
+ * creator and the administrators (the portal's and the golden path's) may.
+ * The environment's owners are not among them: a scaffolder task rule sees
+ * only the task record, whose `owner` parameter is whatever the requester
+ * typed, not the owner the catalog and the stack record.
  */
 export class PortalPermissionPolicy implements PermissionPolicy {
   constructor(
@@ -55,8 +66,10 @@ export class PortalPermissionPolicy implements PermissionPolicy {
       request.permission,
       escEnvironmentManagePermission,
     );
+    const cancelsTask = isPermission(request.permission, taskCancelPermission);
     const guarded =
       managesEnvironment ||
+      cancelsTask ||
       isPermission(request.permission, catalogEntityDeletePermission) ||
       isPermission(request.permission, catalogLocationDeletePermission);
     if (!guarded) {
@@ -69,8 +82,20 @@ export class PortalPermissionPolicy implements PermissionPolicy {
     // Matched as the golden path matches its administrators: by reference,
     // whatever the letter case.
     const admins = managesEnvironment ? this.goldenPathAdmins : this.admins;
-    if (identifyRequester(info, admins).administrator) {
+    if (
+      identifyRequester(info, admins).administrator ||
+      (cancelsTask &&
+        identifyRequester(info, this.goldenPathAdmins).administrator)
+    ) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (cancelsTask) {
+      return createScaffolderTaskConditionalDecision(
+        taskCancelPermission,
+        scaffolderTaskConditions.isTaskOwner({
+          createdBy: [info.userEntityRef],
+        }),
+      );
     }
     const { ownershipEntityRefs } = info;
     if (

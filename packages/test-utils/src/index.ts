@@ -8,3 +8,4 @@ export * from './azureStandIn';
 export * from './oidcIssuerStandIn';
 export * from './pulumiCloudStandIn';
 export * from './gitHttpServer';
+export * from './pulumiReleases';

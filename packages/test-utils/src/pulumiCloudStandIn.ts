@@ -13,6 +13,21 @@
  * - `GET …/referrers`: the referrers a test set, keyed by revision, one
  *   per page (pulumi/esc apitype.go, ListEnvironmentReferrersResponse).
  *
+ * And the few organization and team endpoints the portal calls
+ * (https://www.pulumi.com/docs/administration/concepts/rbac/teams/ and
+ * Pulumi Cloud's OpenAPI description, vendored in
+ * pulumi/pulumi-pulumiservice provider/pkg/cloud/spec.json), nothing more:
+ *
+ * - `GET /api/orgs/{org}/metadata`: `{ defaultEnvironmentPermission }` as a
+ *   test set it, `write` (Pulumi Cloud's documented default) when unset;
+ * - `GET /api/orgs/{org}/teams/{team}`: `{ name, environments }`, 404 for a
+ *   team a test did not create;
+ * - `PATCH` the same path with exactly one of `addEnvironmentPermission` or
+ *   `editEnvironmentPermission` (`{ projectName, envName, permission }`):
+ *   204. Any other change is refused (400), as is an unknown permission;
+ *   adding what the team holds answers 409 and editing what it does not
+ *   hold 404 (Pulumi Cloud does not document either case).
+ *
  * Errors come as Pulumi Cloud's `{ code, message }`. `fail` answers a route
  * (`METHOD path`) with a status and body instead.
  */
@@ -25,8 +40,18 @@ export interface StandInEnvironment {
   revision: number;
 }
 
+export interface StandInTeamEnvironment {
+  projectName: string;
+  envName: string;
+  permission: string;
+}
+
 export interface PulumiCloudStandIn extends Loopback {
   apiUrl: string;
+  /** By `org/team`: the environment permissions the team holds. */
+  teams: Map<string, { environments: StandInTeamEnvironment[] }>;
+  /** By organization: its settings; `defaultEnvironmentPermission` unset is left out of the answer. */
+  organizations: Map<string, { defaultEnvironmentPermission?: string }>;
   /** By `org/project/env`. */
   environments: Map<string, StandInEnvironment>;
   /** What opening an environment returns, by `org/project/env`. */
@@ -47,6 +72,8 @@ export type StandInReferrer =
   | { stack: { project: string; stack: string; version: number } };
 
 const PREFIX = '/api/esc/environments/';
+const ORGS = '/api/orgs/';
+const PERMISSIONS = ['none', 'read', 'open', 'write', 'admin'];
 
 /** `{ value, trace }` around every level, as ESC returns values. */
 function wrap(value: unknown): unknown {
@@ -65,6 +92,8 @@ export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
   const values = new Map<string, unknown>();
   const referrers = new Map<string, StandInReferrer[]>();
   const sessions = new Map<string, string>();
+  const teams: PulumiCloudStandIn['teams'] = new Map();
+  const organizations: PulumiCloudStandIn['organizations'] = new Map();
   const fail: PulumiCloudStandIn['fail'] = {};
   const seen: PulumiCloudStandIn['seen'] = [];
 
@@ -86,6 +115,93 @@ export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
 
     if (fail[route]) {
       answer(fail[route].status, fail[route].body);
+      return;
+    }
+    if (url.pathname.startsWith(ORGS)) {
+      const [org, what, team, ...more] = url.pathname
+        .slice(ORGS.length)
+        .split('/')
+        .map(decodeURIComponent);
+      if (what === 'metadata' && !team && request.method === 'GET') {
+        const settings = organizations.get(org) ?? {
+          defaultEnvironmentPermission: 'write',
+        };
+        answer(200, {
+          id: org,
+          kind: 'Pulumi',
+          ...(settings.defaultEnvironmentPermission === undefined
+            ? {}
+            : {
+                defaultEnvironmentPermission:
+                  settings.defaultEnvironmentPermission,
+              }),
+        });
+        return;
+      }
+      if (what !== 'teams' || !team || more.length > 0) {
+        error(404, 'Not found');
+        return;
+      }
+      const held = teams.get(`${org}/${team}`);
+      if (!held) {
+        error(404, `Team '${team}' not found`);
+        return;
+      }
+      if (request.method === 'GET') {
+        answer(200, {
+          kind: 'pulumi',
+          name: team,
+          displayName: team,
+          description: '',
+          environments: held.environments,
+        });
+        return;
+      }
+      if (request.method !== 'PATCH') {
+        error(404, 'Not found');
+        return;
+      }
+      let change: Record<string, any> = {};
+      try {
+        change = JSON.parse(request.body);
+      } catch {
+        // Refused below, as an empty change.
+      }
+      const keys = Object.keys(change ?? {});
+      const grant = change?.[keys[0]];
+      if (
+        keys.length !== 1 ||
+        !['addEnvironmentPermission', 'editEnvironmentPermission'].includes(
+          keys[0],
+        ) ||
+        typeof grant?.projectName !== 'string' ||
+        typeof grant?.envName !== 'string' ||
+        !PERMISSIONS.includes(grant?.permission)
+      ) {
+        error(400, `the stand-in does not accept ${request.body}`);
+        return;
+      }
+      const existing = held.environments.find(
+        e => e.projectName === grant.projectName && e.envName === grant.envName,
+      );
+      if (keys[0] === 'addEnvironmentPermission') {
+        if (existing) {
+          error(409, 'the team already holds the environment');
+          return;
+        }
+        held.environments.push({
+          projectName: grant.projectName,
+          envName: grant.envName,
+          permission: grant.permission,
+        });
+      } else {
+        if (!existing) {
+          error(404, 'the team does not hold the environment');
+          return;
+        }
+        existing.permission = grant.permission;
+      }
+      answer(204, '');
       return;
     }
     if (!url.pathname.startsWith(PREFIX)) {
@@ -150,6 +266,8 @@ export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
 
   return Object.assign(server, {
     apiUrl: `${server.url}/`,
+    teams,
+    organizations,
     environments,
     values,
     referrers,

@@ -12,11 +12,14 @@ import {
   configuredFileTargets,
   LocalFileLocationGuard,
 } from './localFileGuard';
+import { ReservedEntityGuard } from './reservedEntityGuard';
+import { resolve } from 'node:path';
 
 /**
  * Lets `pulumi:azureOidc:publish` register `file` locations, and keeps
  * the catalog from reading any file outside the local catalog directory and
- * the directories of its configured locations.
+ * the directories of its configured locations; refuses entities that pass
+ * for the portal's ESC environments from anywhere else.
  */
 export default createBackendModule({
   pluginId: 'catalog',
@@ -28,24 +31,34 @@ export default createBackendModule({
         locations: catalogLocationsExtensionPoint,
         processing: catalogProcessingExtensionPoint,
         logger: coreServices.logger,
+        reader: coreServices.urlReader,
       },
-      async init({ config, locations, processing, logger }) {
-        const directories = allowedFileDirectories(
-          config,
-          localCatalogDirectory({
-            dataDirectory: config.getOptionalString(
-              'pulumiAzureOidc.dataDirectory',
-            ),
-            directory: config.getOptionalString(
-              'pulumiAzureOidc.localCatalog.directory',
-            ),
-          }),
-        );
+      async init({ config, locations, processing, logger, reader }) {
+        const localDirectory = localCatalogDirectory({
+          dataDirectory: config.getOptionalString(
+            'pulumiAzureOidc.dataDirectory',
+          ),
+          directory: config.getOptionalString(
+            'pulumiAzureOidc.localCatalog.directory',
+          ),
+        });
+        const directories = allowedFileDirectories(config, localDirectory);
         locations.setAllowedLocationTypes(['url', 'file']);
         processing.addProcessor(
           new LocalFileLocationGuard(
             directories,
             configuredFileTargets(config),
+          ),
+        );
+        processing.addProcessor(
+          new ReservedEntityGuard(
+            {
+              localCatalogDirectory: resolve(localDirectory),
+              catalogRepositoryUrl: config.getOptionalString(
+                'pulumiAzureOidc.catalogRepository.url',
+              ),
+            },
+            { reader, logger },
           ),
         );
         logger.info(

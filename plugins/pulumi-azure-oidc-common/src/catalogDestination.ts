@@ -37,3 +37,38 @@ export function describeCatalogDestination(
     ? `A pull request adding it to ${where}; the catalog shows it once the pull request is merged.`
     : `A commit pushed to ${where}; the catalog shows it once it has read the file.`;
 }
+
+/** Where the portal itself registers entities from. */
+export interface PortalLocations {
+  localCatalogDirectory: string;
+  /** `pulumiAzureOidc.catalogRepository.url`, when entities go to a repository. */
+  catalogRepositoryUrl?: string;
+}
+
+/**
+ * Whether a `backstage.io/managed-by-location` value is one of the portal's
+ * own: a file in the local catalog directory, or a file of the catalog
+ * repository. An entity from anywhere else says nothing about who owns an
+ * environment, whatever it claims.
+ */
+export function isPortalLocation(
+  location: string | undefined,
+  portal: PortalLocations,
+): boolean {
+  if (!location) return false;
+  const separator = location.indexOf(':');
+  const type = location.slice(0, separator);
+  const target = location.slice(separator + 1);
+  if (/(^|[/\\])\.\.([/\\]|$)|%2e%2e/i.test(target)) return false;
+  if (type === 'file') {
+    const directory = portal.localCatalogDirectory.replace(/\/+$/, '');
+    return target.startsWith(`${directory}/`);
+  }
+  if (type === 'url' && portal.catalogRepositoryUrl) {
+    const repository = portal.catalogRepositoryUrl.replace(/\/+$/, '');
+    return (
+      target.startsWith(`${repository}/`) || target.startsWith(`${repository}?`)
+    );
+  }
+  return false;
+}

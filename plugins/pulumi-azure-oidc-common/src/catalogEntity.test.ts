@@ -7,6 +7,7 @@ import {
   recordedSubject,
   escEnvironmentEntity,
   escEnvironmentEntityName,
+  legacyEscEnvironmentEntityName,
 } from './catalogEntity';
 
 const ref = (project: string, environment: string) => ({
@@ -19,10 +20,10 @@ describe('escEnvironmentEntityName', () => {
   const validator = makeValidator();
 
   it.each([
-    ['payments', 'prod', /^payments-prod-[0-9a-f]{8}$/],
-    ['Payments', 'Prod.EU_1', /^payments-prod\.eu_1-[0-9a-f]{8}$/],
-    ['a--b', 'c', /^a-b-c-[0-9a-f]{8}$/],
-    ['a_', '_b', /^a-b-[0-9a-f]{8}$/],
+    ['payments', 'prod', /^payments-prod-[0-9a-f]{16}$/],
+    ['Payments', 'Prod.EU_1', /^payments-prod\.eu_1-[0-9a-f]{16}$/],
+    ['a--b', 'c', /^a-b-c-[0-9a-f]{16}$/],
+    ['a_', '_b', /^a-b-[0-9a-f]{16}$/],
   ])('names %s/%s readably', (project, environment, pattern) => {
     const name = escEnvironmentEntityName(ref(project, environment));
     expect(name).toMatch(pattern);
@@ -39,7 +40,10 @@ describe('escEnvironmentEntityName', () => {
 
   it('gives references that differ only in letter case one name, as the catalog would', () => {
     expect(escEnvironmentEntityName(ref('Payments', 'Prod'))).toBe(
-      escEnvironmentEntityName(ref('payments', 'prod')),
+      'payments-prod-9e81e4851f8e09dd',
+    );
+    expect(escEnvironmentEntityName(ref('PAYMENTS', 'pRoD'))).toBe(
+      'payments-prod-9e81e4851f8e09dd',
     );
   });
 
@@ -52,9 +56,28 @@ describe('escEnvironmentEntityName', () => {
     );
   });
 
-  it('is the same on every run', () => {
+  it('keeps apart references whose 32-bit fingerprints collide, as they did in earlier releases', () => {
+    // Found by search against FNV-1a: both gave payments-prod-926b7285.
+    const real = ref('payments', 'prod');
+    const colliding = ref('payments', 'prod._-.._._.._.-_.._.....');
+    expect(legacyEscEnvironmentEntityName(colliding)).toBe(
+      legacyEscEnvironmentEntityName(real),
+    );
+    expect(escEnvironmentEntityName(colliding)).not.toBe(
+      escEnvironmentEntityName(real),
+    );
+  });
+
+  it('is the same on every run, and so is the name earlier releases gave', () => {
+    // Computed outside the code under test: the first 16 hex digits of
+    // SHA-256('acme/payments/prod') (`printf acme/payments/prod | sha256sum`)
+    // and its FNV-1a (32 bits). A change to either function would orphan
+    // entities in the catalog, or lose track of those to move.
     expect(escEnvironmentEntityName(ref('payments', 'prod'))).toBe(
-      escEnvironmentEntityName(ref('payments', 'prod')),
+      'payments-prod-9e81e4851f8e09dd',
+    );
+    expect(legacyEscEnvironmentEntityName(ref('payments', 'prod'))).toBe(
+      'payments-prod-926b7285',
     );
   });
 });

@@ -8,7 +8,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import type { JsonObject } from '@backstage/types';
-import { fingerprint } from './hash';
+import { fingerprint, strongFingerprint } from './hash';
 import {
   EscEnvironmentRef,
   formatEnvironmentRef,
@@ -76,7 +76,31 @@ export function toEntityRef(
  * apart.
  */
 export function escEnvironmentEntityName(ref: EscEnvironmentRef): string {
-  const suffix = `-${fingerprint(formatEnvironmentRef(ref).toLowerCase())}`;
+  return entityName(ref, strongFingerprint);
+}
+
+/**
+ * The name earlier releases gave the entity, with a 32-bit fingerprint that
+ * can be collided with on purpose: read only to move such entities to
+ * their new name.
+ */
+export function legacyEscEnvironmentEntityName(ref: EscEnvironmentRef): string {
+  return entityName(ref, fingerprint);
+}
+
+/**
+ * Entity names the portal reserves: `-` and 16 hex digits at the end, as
+ * `escEnvironmentEntityName` makes them. The catalog module refuses such
+ * names from anywhere but the portal's own locations, so nobody can
+ * register one first.
+ */
+export const RESERVED_ENTITY_NAME = /-[0-9a-f]{16}$/;
+
+function entityName(
+  ref: EscEnvironmentRef,
+  hash: (value: string) => string,
+): string {
+  const suffix = `-${hash(formatEnvironmentRef(ref).toLowerCase())}`;
   const readable = `${ref.project}-${ref.environment}`
     .toLowerCase()
     .replace(/[^a-z0-9._-]/g, '-')

@@ -83,9 +83,12 @@ export function renderEnvironmentYaml(
 }
 
 /**
- * Whether the portal may write over an environment definition: one it wrote,
+ * Whether a definition could be the portal's to write over: one it wrote,
  * one someone handed over by adding its first line, or an empty one (left
- * by a run that created the environment but could not write it).
+ * by a run that created the environment but could not write it). Necessary,
+ * not sufficient: the marker can be typed by anyone and `esc env init`
+ * leaves an empty definition, so the caller also needs the portal's own
+ * record of the environment, or an administrator's say-so.
  */
 export function portalMayOverwrite(yaml: string): boolean {
   const text = yaml.trimStart();

@@ -101,7 +101,9 @@ function decide(prefixName: string, scopeName: string, resourcePath: string) {
   const guardrails: Guardrails = {
     allowedOrganizations: ['acme'],
     allowedSubscriptions: [{ id: sub }],
+    allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
     allowedPrivilegedRoles: [],
+    allowSubscriptionScope: true,
     allowedScopePrefixes: [prefix],
     allowIacSubject: false,
   };

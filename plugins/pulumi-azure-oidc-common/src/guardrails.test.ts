@@ -10,10 +10,13 @@ import { RoleCatalogue } from './roles';
 
 const sub = '11111111-2222-3333-4444-555555555555';
 const catalogue = new RoleCatalogue();
+/** The platform listed the ordinary roles and allowed subscription scope. */
 const open: Guardrails = {
   allowedOrganizations: ['acme'],
   allowedSubscriptions: [{ id: sub, name: 'Payments' }],
+  allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
   allowedPrivilegedRoles: [],
+  allowSubscriptionScope: true,
   allowIacSubject: false,
 };
 
@@ -56,12 +59,21 @@ describe('roles', () => {
   const allowed = (guardrails: Guardrails) =>
     requestableRoles(guardrails, catalogue).map(r => r.name);
 
-  it('allows every unprivileged role by default and no privileged one', () => {
+  it('allows the roles the platform lists and no privileged one', () => {
     expect(allowed(open)).toEqual([
       'Reader',
       'Contributor',
       'Key Vault Secrets User',
     ]);
+  });
+
+  it('allows no role the platform has not listed, and says which key lists them', () => {
+    const unlisted = { ...open, allowedRoles: [] };
+    expect(allowed(unlisted)).toEqual([]);
+    expect(resolveRequestedRole(unlisted, catalogue, 'Reader')).toEqual({
+      problem:
+        'cannot be granted: this portal allows no role yet (pulumiAzureOidc.guardrails.allowedRoles)',
+    });
   });
 
   it.each([
@@ -127,6 +139,30 @@ describe('scopes', () => {
     ...open,
     allowedScopePrefixes: [`/subscriptions/${sub}/resourceGroups/app`],
   };
+  it('refuses the whole subscription unless the platform allows it explicitly', () => {
+    const subscription = {
+      id: `/subscriptions/${sub}`,
+      kind: 'subscription' as const,
+    };
+    expect(
+      checkScopeAllowed(
+        { ...open, allowSubscriptionScope: false },
+        subscription,
+      ),
+    ).toBe(
+      'cannot be the whole subscription: this portal grants roles on resource groups and resources only (pulumiAzureOidc.guardrails.allowSubscriptionScope); name a resource group',
+    );
+    // Resource groups stay allowed.
+    expect(
+      checkScopeAllowed(
+        { ...open, allowSubscriptionScope: false },
+        {
+          id: `/subscriptions/${sub}/resourceGroups/app`,
+          kind: 'resourceGroup',
+        },
+      ),
+    ).toBeUndefined();
+  });
   it('allows any scope without prefixes', () => {
     expect(
       checkScopeAllowed(open, {

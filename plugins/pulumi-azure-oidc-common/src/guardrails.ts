@@ -28,14 +28,20 @@ export interface Guardrails {
   /** Subscriptions environments may get access to. None: nothing is allowed. */
   allowedSubscriptions: AllowedSubscription[];
   /**
-   * Roles (names or GUIDs) developers may request. Unset: every role of the
-   * catalogue that is not privileged.
+   * Roles (names or GUIDs) developers may request. None: nothing is
+   * allowed; the platform lists each role, so that a new catalogue entry
+   * never becomes requestable by default.
    */
-  allowedRoles?: string[];
+  allowedRoles: string[];
   /** Privileged roles (names or GUIDs) the platform team allows explicitly. */
   allowedPrivilegedRoles: string[];
   /** Scopes role assignments must lie within. Unset: anywhere in an allowed subscription. */
   allowedScopePrefixes?: string[];
+  /**
+   * Whether a role may be granted on a whole subscription. Off by default:
+   * Contributor there reaches every resource group, present and future.
+   */
+  allowSubscriptionScope: boolean;
   /**
    * Whether the `<yaml>` subject of IaC stacks may be trusted. Every stack of
    * the organization presents that same subject, whatever environment it
@@ -100,10 +106,11 @@ function isRoleAllowed(
 ): boolean {
   const listed = (names: string[]) =>
     names.some(name => catalogue.find(name)?.id === role.id);
-  if (role.privileged) {
-    return listed(guardrails.allowedPrivilegedRoles);
-  }
-  return guardrails.allowedRoles ? listed(guardrails.allowedRoles) : true;
+  return listed(
+    role.privileged
+      ? guardrails.allowedPrivilegedRoles
+      : guardrails.allowedRoles,
+  );
 }
 
 /** Resolves a requested role (name or GUID) against the catalogue and the guardrails. */
@@ -113,9 +120,14 @@ export function resolveRequestedRole(
   requested: string,
 ): { role: RoleDefinition } | { problem: string } {
   const role = catalogue.find(requested);
-  const allowedNames = requestableRoles(guardrails, catalogue)
-    .map(r => r.name)
-    .join(', ');
+  const requestable = requestableRoles(guardrails, catalogue);
+  if (requestable.length === 0) {
+    return {
+      problem:
+        'cannot be granted: this portal allows no role yet (pulumiAzureOidc.guardrails.allowedRoles)',
+    };
+  }
+  const allowedNames = requestable.map(r => r.name).join(', ');
   if (!role) {
     return {
       problem: `names '${requested}', which is not a role this portal knows; it allows ${allowedNames}`,
@@ -138,6 +150,9 @@ export function checkScopeAllowed(
   guardrails: Guardrails,
   scope: AzureScope,
 ): string | undefined {
+  if (scope.kind === 'subscription' && !guardrails.allowSubscriptionScope) {
+    return 'cannot be the whole subscription: this portal grants roles on resource groups and resources only (pulumiAzureOidc.guardrails.allowSubscriptionScope); name a resource group';
+  }
   const prefixes = guardrails.allowedScopePrefixes;
   if (!prefixes) return undefined;
   const within = prefixes.some(prefix => {

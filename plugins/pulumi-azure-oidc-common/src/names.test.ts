@@ -89,9 +89,21 @@ describe('checkResourceGroupName', () => {
   it.each(['rg-payments', 'rg.(prod)_1', 'ŕg'])('accepts %s', name =>
     expect(checkResourceGroupName(name)).toBeUndefined(),
   );
-  it.each(['rg.', 'rg/x', 'x'.repeat(91)])('refuses %s', name =>
-    expect(checkResourceGroupName(name)).toBeDefined(),
+  const CHARACTERS =
+    "must contain only letters, digits, '_', '-', '.', '(' and ')', and not end with '.'";
+  it.each([
+    ['rg.', CHARACTERS],
+    ['rg/x', CHARACTERS],
+    ['rg%2fx', CHARACTERS],
+    ['rg x', CHARACTERS],
+    ['..', CHARACTERS],
+    ['', 'must be 1 to 90 characters long'],
+    ['x'.repeat(91), 'must be 1 to 90 characters long'],
+  ])('refuses %j, saying which rule it breaks', (name, message) =>
+    expect(checkResourceGroupName(name)).toBe(message),
   );
+  it('accepts the longest name', () =>
+    expect(checkResourceGroupName('x'.repeat(90))).toBeUndefined());
 });
 
 it('recognises GUIDs', () => {

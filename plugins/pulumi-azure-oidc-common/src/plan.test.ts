@@ -16,7 +16,9 @@ const context: PlanContext = {
   guardrails: {
     allowedOrganizations: ['acme', 'other-org'],
     allowedSubscriptions: [{ id: sub }],
+    allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
     allowedPrivilegedRoles: [],
+    allowSubscriptionScope: true,
     allowedScopePrefixes: [`/subscriptions/${sub}`],
     allowIacSubject: true,
   },

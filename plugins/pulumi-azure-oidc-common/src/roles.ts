@@ -67,6 +67,14 @@ export class RoleCatalogue {
           `The role '${role.name}' has the id '${role.id}', which is not a GUID`,
         );
       }
+      // Renaming a privileged built-in must not make it requestable as an
+      // ordinary role: Azure grants by GUID, whatever the name says.
+      const builtIn = BUILT_IN_ROLES.find(r => r.id === role.id.toLowerCase());
+      if (builtIn?.privileged && !role.privileged) {
+        throw new Error(
+          `The role '${role.name}' has the id of ${builtIn.name} (${builtIn.id}), which can grant access to others; it must be declared privileged`,
+        );
+      }
     }
     const added = new Set(additions.map(r => r.id.toLowerCase()));
     this.roles = [

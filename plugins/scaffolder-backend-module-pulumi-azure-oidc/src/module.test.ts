@@ -110,6 +110,7 @@ describe('the scaffolder module', () => {
           {
             name: 'AcrPull',
             id: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+            privileged: false,
           },
         ],
         allowedScopePrefixes: [
@@ -131,7 +132,10 @@ describe('the scaffolder module', () => {
         allowedSubscriptions: [
           { id: '11111111-2222-3333-4444-555555555555', name: 'Payments' },
         ],
+        // Unset in the configuration: nothing requestable, no subscription-wide grant.
+        allowedRoles: [],
         allowedPrivilegedRoles: [],
+        allowSubscriptionScope: false,
         allowIacSubject: false,
         allowedScopePrefixes: [
           '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apps',

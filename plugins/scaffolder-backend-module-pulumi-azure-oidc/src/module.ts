@@ -58,6 +58,7 @@ export function createPulumiAzureOidcModule(
           permissions: coreServices.permissions,
           permissionsRegistry: coreServices.permissionsRegistry,
           catalog: catalogServiceRef,
+          auditor: coreServices.auditor,
         },
         async init(deps) {
           const { config, logger, auth, catalog } = deps;
@@ -81,6 +82,7 @@ export function createPulumiAzureOidcModule(
             userInfo: deps.userInfo,
             administrators: settings.administrators,
             localCatalogDirectory: settings.localCatalogDirectory,
+            catalogRepositoryUrl: settings.catalogRepository?.url,
           });
           const parts = { engine, stewardship, redactor, http };
           const destination = createCatalogDestination(settings, config);
@@ -109,7 +111,10 @@ export function createPulumiAzureOidcModule(
               }),
               stewardship,
               catalog,
+              auth,
               destination,
+              auditor: deps.auditor,
+              redactor,
             }),
           );
           deps.httpRouter.use(

@@ -99,6 +99,7 @@ export function environmentProvisioner(
     ...parts,
     consoleUrl: pulumiCloud.consoleUrl,
     escEnvironments: escEnvironmentsOf(settings, parts),
+    teams: pulumiCloud.teams,
     compareWithStack: settings.preview.compareWithStack,
     planContext: {
       defaultOrganization: pulumiCloud.organization,

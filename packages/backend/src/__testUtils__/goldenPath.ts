@@ -95,6 +95,8 @@ export function startGoldenPathPortal(
         azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
         guardrails: {
           allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+          allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
+          allowSubscriptionScope: true,
           allowIacSubject: true,
         },
         ...pulumiAzureOidc,

@@ -16,7 +16,9 @@ export const planContext: PlanContext = {
   guardrails: {
     allowedOrganizations: ['acme'],
     allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+    allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
     allowedPrivilegedRoles: [],
+    allowSubscriptionScope: true,
     allowIacSubject: true,
   },
   roles: new RoleCatalogue(),

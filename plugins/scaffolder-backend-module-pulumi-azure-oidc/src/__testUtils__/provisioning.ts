@@ -56,6 +56,8 @@ export function escEnvironmentsMock(): jest.Mocked<EscEnvironments> {
     open: jest.fn().mockResolvedValue({}),
     remove: jest.fn().mockResolvedValue(true),
     referrers: jest.fn().mockResolvedValue({ environments: [], stacks: [] }),
+    grantTeamOpen: jest.fn().mockResolvedValue('granted'),
+    defaultPermission: jest.fn().mockResolvedValue({ permission: 'none' }),
   };
 }
 

@@ -10,6 +10,8 @@ export const ADA = {
   ownershipEntityRefs: ['user:default/ada', 'group:default/payments-team'],
 };
 
+const DEFAULT_LOCAL_CATALOG = '/nonexistent/local-catalog';
+
 /** Stewardship over an in-memory catalog, for tasks Ada runs. */
 export function testStewardship(
   options: {
@@ -24,7 +26,7 @@ export function testStewardship(
     catalog: catalogServiceMock({ entities: options.entities }),
     administrators: options.administrators ?? [],
     localCatalogDirectory:
-      options.localCatalogDirectory ?? '/nonexistent/local-catalog',
+      options.localCatalogDirectory ?? DEFAULT_LOCAL_CATALOG,
   });
 }
 
@@ -33,6 +35,8 @@ export function ownedEntity(
   name: string,
   owner: string,
   environmentRef = 'acme/payments/prod',
+  /** Where it was registered from: by default the portal's own directory. */
+  location = `file:${DEFAULT_LOCAL_CATALOG}/${name}/catalog-info.yaml`,
 ): Entity {
   const [organization, project, environment] = environmentRef.split('/');
   return {
@@ -45,6 +49,7 @@ export function ownedEntity(
         [ESC_ANNOTATIONS.organization]: organization,
         [ESC_ANNOTATIONS.project]: project,
         [ESC_ANNOTATIONS.environment]: environment,
+        'backstage.io/managed-by-location': location,
       },
     },
     spec: { type: 'pulumi-esc-environment', owner },

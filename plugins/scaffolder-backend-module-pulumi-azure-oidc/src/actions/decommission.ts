@@ -1,4 +1,11 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionAuditor,
+  AUDIT_EVENTS,
+  AuditOptions,
+  changeSeverity,
+  taskMeta,
+} from '../audit';
 import { Decommissioner } from '../lifecycle/decommissioner';
 import { Stewardship } from '../provisioning/stewardship';
 import { examples } from './decommission.examples';
@@ -15,11 +22,14 @@ export const DECOMMISSION_ACTION_ID = 'pulumi:azureOidc:decommission';
  * `pulumi:azureOidc:decommission`: removes an environment's trust and
  * everything the portal made for it, once its owner confirms by name.
  */
-export function createPulumiAzureOidcDecommissionAction(options: {
-  decommissioner: Decommissioner;
-  stewardship: Stewardship;
-}) {
+export function createPulumiAzureOidcDecommissionAction(
+  options: {
+    decommissioner: Decommissioner;
+    stewardship: Stewardship;
+  } & AuditOptions,
+) {
   const { decommissioner, stewardship } = options;
+  const audit = new ActionAuditor(options);
   return createTemplateAction({
     id: DECOMMISSION_ACTION_ID,
     description:
@@ -58,15 +68,30 @@ export function createPulumiAzureOidcDecommissionAction(options: {
     async handler(ctx) {
       await withTaskLogErrors(async () => {
         const { target, requester } = await environmentTask(ctx, stewardship);
-        const outcome = await decommissioner.decommission({
-          target,
-          requester,
-          confirm: ctx.input.confirm,
-          confirmDependants: ctx.input.confirmDependants ?? [],
-          dryRun: ctx.isDryRun ?? false,
-          signal: ctx.signal,
-          log: ctx.logger,
-        });
+        const dryRun = ctx.isDryRun ?? false;
+        const outcome = await audit.run(
+          {
+            eventId: AUDIT_EVENTS.decommission,
+            severityLevel: changeSeverity(dryRun),
+            meta: {
+              ...taskMeta(ctx, requester),
+              environmentRef: target.environmentRef,
+              entityRef: `resource:default/${target.entityName}`,
+              dryRun,
+            },
+          },
+          () =>
+            decommissioner.decommission({
+              target,
+              requester,
+              confirm: ctx.input.confirm,
+              confirmDependants: ctx.input.confirmDependants ?? [],
+              dryRun,
+              signal: ctx.signal,
+              log: ctx.logger,
+            }),
+          ({ removed, kept, alreadyGone }) => ({ removed, kept, alreadyGone }),
+        );
         ctx.output('environmentRef', target.environmentRef);
         ctx.output('entityName', target.entityName);
         ctx.output('removed', outcome.removed);

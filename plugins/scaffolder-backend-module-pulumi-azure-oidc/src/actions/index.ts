@@ -1,4 +1,6 @@
+import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuditOptions } from '../audit';
 import { CatalogDestination } from '../catalogDestinations';
 import { Decommissioner } from '../lifecycle/decommissioner';
 import { Verification } from '../lifecycle/verification';
@@ -28,30 +30,53 @@ export {
   createPulumiAzureOidcDecommissionAction,
   DECOMMISSION_ACTION_ID,
 } from './decommission';
+export { AUDIT_EVENTS, type AuditOptions } from '../audit';
 
 /** Every action of the module, wired to one provisioning service, one catalog and one destination. */
-export function createPulumiAzureOidcActions(options: {
-  provisioner: EnvironmentProvisioner;
-  verification: Verification;
-  decommissioner: Decommissioner;
-  stewardship: Stewardship;
-  catalog: CatalogService;
-  /** Where entity files go, as the platform configures it. */
-  destination: CatalogDestination;
-}) {
+export function createPulumiAzureOidcActions(
+  options: {
+    provisioner: EnvironmentProvisioner;
+    verification: Verification;
+    decommissioner: Decommissioner;
+    stewardship: Stewardship;
+    catalog: CatalogService;
+    /** The module's own credentials, to move entities an earlier release named. */
+    auth: AuthService;
+    /** Where entity files go, as the platform configures it. */
+    destination: CatalogDestination;
+  } & AuditOptions,
+) {
   const {
     provisioner,
     verification,
     decommissioner,
     stewardship,
     catalog,
+    auth,
     destination,
+    auditor,
+    redactor,
   } = options;
+  // Provisioning, verifying and decommissioning keep an audit trail.
+  const audit = { auditor, redactor };
   return [
-    createPulumiAzureOidcProvisionAction({ provisioner, stewardship }),
+    createPulumiAzureOidcProvisionAction({
+      provisioner,
+      stewardship,
+      ...audit,
+    }),
     createPulumiAzureOidcWriteCatalogInfoAction(),
-    createPulumiAzureOidcPublishAction({ destination, catalog, stewardship }),
-    createPulumiAzureOidcVerifyAction({ verification, stewardship }),
-    createPulumiAzureOidcDecommissionAction({ decommissioner, stewardship }),
+    createPulumiAzureOidcPublishAction({
+      destination,
+      catalog,
+      auth,
+      stewardship,
+    }),
+    createPulumiAzureOidcVerifyAction({ verification, stewardship, ...audit }),
+    createPulumiAzureOidcDecommissionAction({
+      decommissioner,
+      stewardship,
+      ...audit,
+    }),
   ];
 }

@@ -17,6 +17,8 @@ describe('the examples of pulumi:azureOidc:provision', () => {
     azure: { defaultSubscriptionId: SUBSCRIPTION },
     guardrails: {
       allowedSubscriptions: [{ id: SUBSCRIPTION }],
+      allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
+      allowSubscriptionScope: true,
       allowIacSubject: true,
     },
   });
@@ -33,6 +35,8 @@ describe('the examples of pulumi:azureOidc:provision', () => {
       open: dryRunOnly,
       remove: dryRunOnly,
       referrers: dryRunOnly,
+      grantTeamOpen: dryRunOnly,
+      defaultPermission: dryRunOnly,
     },
   });
 

@@ -54,7 +54,11 @@ describe('the subject mode of pulumi:azureOidc:provision', () => {
   const settings = testSettings(dir.path, {
     pulumiCloud: { organization: 'acme', accessToken: 'token' },
     azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
-    guardrails: { allowedSubscriptions: [{ id: SUBSCRIPTION }] },
+    guardrails: {
+      allowedSubscriptions: [{ id: SUBSCRIPTION }],
+      allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
+      allowSubscriptionScope: true,
+    },
   });
   /** What happened, in order: each update's subjects, and each ESC write. */
   let sequence: string[];

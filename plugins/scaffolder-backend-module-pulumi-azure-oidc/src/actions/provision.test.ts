@@ -22,6 +22,7 @@ import { configuredSecrets } from '../config';
 import { SecretRedactor } from '../secrets';
 import { automationEngineOver } from '../__testUtils__/automationEngine';
 import { diagnostic, resourceStep } from '../__testUtils__/events';
+import { CANARIES, canaryConfig } from '../__testUtils__/canaries';
 import { recordingLogger } from '../__testUtils__/logger';
 import { SUBSCRIPTION, TENANT } from '../__testUtils__/plans';
 import {
@@ -34,30 +35,7 @@ import {
 } from '../__testUtils__/provisioning';
 import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
 
-const baseConfig = {
-  pulumiCloud: { organization: 'acme', accessToken: 'pul-canary-token-0001' },
-  azure: {
-    tenantId: TENANT,
-    defaultSubscriptionId: SUBSCRIPTION,
-    credentials: {
-      type: 'clientSecret',
-      clientId: 'deployer',
-      clientSecret: 'azure-canary-secret-0002',
-    },
-  },
-  guardrails: {
-    allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
-  },
-  state: {
-    backendUrl: 'azblob://state',
-    passphrase: 'state-canary-passphrase-0003',
-  },
-};
-const CANARIES = [
-  'pul-canary-token-0001',
-  'azure-canary-secret-0002',
-  'state-canary-passphrase-0003',
-];
+const baseConfig = canaryConfig;
 
 const input = {
   project: 'payments',
@@ -125,6 +103,9 @@ const fakeEngine = ({
     }
     return end();
   });
+
+const HAND_OVER =
+  "To hand it to the portal, add '# Managed by the portal' at the top of its definition and ask a golden path administrator (pulumiAzureOidc.administrators) to run the template for it once; or choose another name.";
 
 describe('pulumi:azureOidc:provision', () => {
   const dir = createMockDirectory();
@@ -246,6 +227,8 @@ describe('pulumi:azureOidc:provision', () => {
       order.push('read');
       return current;
     });
+    // The portal's own record of the environment: its stack's last update.
+    engine.outputs.mockResolvedValue(stackOf('group:default/payments-team'));
     engine.apply.mockImplementation(
       fakeEngine({
         end: () => {
@@ -297,11 +280,77 @@ describe('pulumi:azureOidc:provision', () => {
     await expect(
       action().handler(context({ ...input, createEscEnvironment: true })),
     ).rejects.toThrow(
-      "Cannot provision acme/payments/prod: the ESC environment exists in Pulumi Cloud and is not the portal's; its definition does not begin with '# Managed by the portal'. " +
-        'Choose another name, or hand the environment to the portal by adding that line at the top of its definition.',
+      `Cannot provision acme/payments/prod: the ESC environment exists in Pulumi Cloud and is not the portal's; its definition does not begin with '# Managed by the portal'. ${HAND_OVER}`,
     );
     expect(engine.apply).not.toHaveBeenCalled();
     expect(escEnvironments.write).not.toHaveBeenCalled();
+  });
+
+  describe('an ESC environment that exists already', () => {
+    const EMPTY = { yaml: '', etag: 'e1/1' };
+    const MARKED = {
+      yaml: '# Managed by the portal\nvalues: {}\n',
+      etag: 'e1/2',
+    };
+
+    it.each([
+      ['empty, as `esc env init` leaves it', EMPTY],
+      ['carrying the marker someone typed', MARKED],
+    ])(
+      'is not adopted when %s and the portal has no record of it',
+      async (_, current) => {
+        escEnvironments.read.mockResolvedValue(current);
+        await expect(
+          action().handler(context({ ...input, createEscEnvironment: true })),
+        ).rejects.toThrow(
+          `Cannot provision acme/payments/prod: the ESC environment exists in Pulumi Cloud, but the portal has no record of creating it. ${HAND_OVER}`,
+        );
+        expect(engine.apply).not.toHaveBeenCalled();
+        expect(escEnvironments.write).not.toHaveBeenCalled();
+      },
+    );
+
+    it("is not adopted on the record of another environment's stack", async () => {
+      escEnvironments.read.mockResolvedValue(MARKED);
+      engine.outputs.mockResolvedValue(
+        stackOf('group:default/payments-team', 'acme/payments/Prod'),
+      );
+      await expect(
+        action().handler(context({ ...input, createEscEnvironment: true })),
+      ).rejects.toThrow('the portal has no record of creating it');
+      expect(escEnvironments.write).not.toHaveBeenCalled();
+    });
+
+    it('is finished when the portal created it and could not write it', async () => {
+      escEnvironments.read.mockResolvedValue(EMPTY);
+      engine.outputs.mockResolvedValue(stackOf('group:default/payments-team'));
+      await action().handler(context({ ...input, createEscEnvironment: true }));
+      expect(escEnvironments.write).toHaveBeenCalledWith(
+        expect.objectContaining({ environment: 'prod' }),
+        outcome.outputs.environmentYaml,
+        EMPTY,
+        undefined,
+      );
+    });
+
+    it('is adopted when an administrator asks, and the log says who', async () => {
+      escEnvironments.read.mockResolvedValue(MARKED);
+      const administrator = testStewardship({
+        administrators: ['user:default/ada'],
+      });
+      await action(administrator).handler(
+        context({ ...input, createEscEnvironment: true }),
+      );
+      expect(escEnvironments.write).toHaveBeenCalledWith(
+        expect.anything(),
+        outcome.outputs.environmentYaml,
+        MARKED,
+        undefined,
+      );
+      expect(logger.lines).toContain(
+        'info Adopting the existing ESC environment acme/payments/prod at the request of user:default/ada, a golden path administrator',
+      );
+    });
   });
 
   describe('stewardship', () => {

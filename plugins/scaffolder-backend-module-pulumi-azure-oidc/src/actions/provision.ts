@@ -3,14 +3,25 @@ import {
   answeredRequest,
   SUBJECT_ATTRIBUTES,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import { EnvironmentProvisioner } from '../provisioning/environmentProvisioner';
+import {
+  ActionAuditor,
+  AUDIT_EVENTS,
+  AuditOptions,
+  changeSeverity,
+  sameOwner,
+  taskMeta,
+} from '../audit';
+import {
+  EnvironmentProvisioner,
+  ProvisionResult,
+} from '../provisioning/environmentProvisioner';
 import { Stewardship } from '../provisioning/stewardship';
 import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './provision.examples';
 
 export const PROVISION_ACTION_ID = 'pulumi:azureOidc:provision';
 
-export interface ProvisionActionOptions {
+export interface ProvisionActionOptions extends AuditOptions {
   provisioner: EnvironmentProvisioner;
   /** Who runs the task. */
   stewardship: Stewardship;
@@ -24,6 +35,7 @@ export function createPulumiAzureOidcProvisionAction(
   options: ProvisionActionOptions,
 ) {
   const { provisioner, stewardship } = options;
+  const audit = new ActionAuditor(options);
 
   return createTemplateAction({
     id: PROVISION_ACTION_ID,
@@ -194,15 +206,53 @@ export function createPulumiAzureOidcProvisionAction(
 
     async handler(ctx) {
       await withTaskLogErrors(async () => {
-        const { plan, outcome, links, plannedResources } =
-          await provisioner.provision({
-            request: ctx.input,
-            requester: await stewardship.requester(ctx),
-            dryRun: ctx.isDryRun ?? false,
-            signal: ctx.signal,
-            log: ctx.logger,
-            checkpoint: (key, fn) => ctx.checkpoint({ key, fn }),
+        const requester = await stewardship.requester(ctx);
+        const dryRun = ctx.isDryRun ?? false;
+        const asked = taskMeta(ctx, requester);
+        const result = await audit.run(
+          {
+            eventId: AUDIT_EVENTS.provision,
+            severityLevel: changeSeverity(dryRun),
+            meta: {
+              ...asked,
+              dryRun,
+              // As asked; the outcome adds the canonical references.
+              request: {
+                organization: ctx.input.organization,
+                project: ctx.input.project,
+                environment: ctx.input.environment,
+                owner: ctx.input.owner,
+                roleAssignments: (ctx.input.roleAssignments ?? []).map(
+                  ({ role, scope }) => ({ role, scope }),
+                ),
+              },
+            },
+          },
+          () =>
+            provisioner.provision({
+              request: ctx.input,
+              requester,
+              dryRun,
+              signal: ctx.signal,
+              log: ctx.logger,
+              checkpoint: (key, fn) => ctx.checkpoint({ key, fn }),
+            }),
+          provisionAudit,
+        );
+        const { plan, outcome, links, plannedResources, previousOwner } =
+          result;
+        if (!dryRun && previousOwner && !sameOwner(previousOwner, plan.owner)) {
+          await audit.record({
+            eventId: AUDIT_EVENTS.handover,
+            severityLevel: 'high',
+            meta: {
+              ...asked,
+              environmentRef: plan.environmentRef,
+              from: previousOwner,
+              to: plan.owner,
+            },
           });
+        }
         // Credential and role assignment ids stay in the stack's outputs.
         const {
           federatedCredentialIds: _credentials,
@@ -216,11 +266,7 @@ export function createPulumiAzureOidcProvisionAction(
           stackName: outcome.stackName,
           changes: outcome.changes,
           ...links,
-          roleAssignments: plan.roleAssignments.map(assignment => ({
-            role: assignment.role.name,
-            roleDefinitionId: assignment.roleDefinitionId,
-            scope: assignment.scope.id,
-          })),
+          roleAssignments: canonicalRoleAssignments(result),
           request: answeredRequest(ctx.input, plan),
           plannedResources,
         };
@@ -232,4 +278,33 @@ export function createPulumiAzureOidcProvisionAction(
       });
     },
   });
+}
+
+/** Each role the identity holds (or, in a dry run, would hold), at its canonical scope. */
+function canonicalRoleAssignments({ plan }: Pick<ProvisionResult, 'plan'>) {
+  return plan.roleAssignments.map(assignment => ({
+    role: assignment.role.name,
+    roleDefinitionId: assignment.roleDefinitionId,
+    scope: assignment.scope.id,
+  }));
+}
+
+/** What the audit trail keeps of a finished run: references, roles, scopes and outcome words. */
+function provisionAudit(result: ProvisionResult) {
+  const { plan, outcome, previousOwner } = result;
+  return {
+    environmentRef: plan.environmentRef,
+    owner: plan.owner,
+    ...(previousOwner ? { previousOwner } : {}),
+    roleAssignments: canonicalRoleAssignments(result).map((assignment, i) =>
+      plan.roleAssignments[i].role.privileged
+        ? { ...assignment, privileged: true }
+        : assignment,
+    ),
+    stackName: outcome.stackName,
+    changes: outcome.changes,
+    ...(outcome.escEnvironmentChange
+      ? { escEnvironmentChange: outcome.escEnvironmentChange }
+      : {}),
+  };
 }

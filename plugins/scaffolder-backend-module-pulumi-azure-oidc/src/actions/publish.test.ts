@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   createMockDirectory,
   mockCredentials,
@@ -84,6 +85,7 @@ describe('pulumi:azureOidc:publish, to the local catalog directory', () => {
     await createPulumiAzureOidcPublishAction({
       destination: new LocalDestination(directory.path),
       catalog: options.catalog ?? catalogServiceMock.mock(),
+      auth: mockServices.auth(),
       stewardship: testStewardship({
         administrators: options.administrators,
         entities: options.catalogEntities,
@@ -121,6 +123,61 @@ describe('pulumi:azureOidc:publish, to the local catalog directory', () => {
       "info Wrote the entity files to payments-prod/ in the portal's local catalog directory",
       `info Registered ${ENTITY_REF} in the catalog`,
     ]);
+  });
+
+  it('moves an environment from the name an earlier release gave it', async () => {
+    // legacyEscEnvironmentEntityName of acme/payments/prod.
+    const legacy = 'payments-prod-926b7285';
+    const legacyFile = `${directory.path}/${legacy}/catalog-info.yaml`;
+    directory.addContent({
+      [`${legacy}/catalog-info.yaml`]: entityFile('payments-team'),
+    });
+    const legacyEntity = ownedEntity(
+      legacy,
+      'group:default/payments-team',
+      'acme/payments/prod',
+      `file:${legacyFile}`,
+    );
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: async (ref: any) =>
+        ref === `resource:default/${legacy}` ? legacyEntity : undefined,
+      getLocationByEntity: async () => ({
+        id: 'legacy-location',
+        type: 'file',
+        target: legacyFile,
+      }),
+    } as any);
+    await publish(NEW_ENTITY, { catalog, catalogEntities: [legacyEntity] });
+    expect(published()).toBe(NEW_ENTITY);
+    expect(catalog.removeLocationById).toHaveBeenCalledWith(
+      'legacy-location',
+      expect.anything(),
+    );
+    expect(existsSync(directory.resolve(legacy))).toBe(false);
+    expect(logger.lines).toContain(
+      `info Moved to ${ENTITY_REF}: removed catalog entity resource:default/${legacy}`,
+    );
+  });
+
+  it('never removes an entity of the old name that someone else registered', async () => {
+    const legacy = 'payments-prod-926b7285';
+    const catalog = catalogServiceMock.mock({
+      getEntityByRef: async (ref: any) =>
+        ref === `resource:default/${legacy}`
+          ? ownedEntity(
+              legacy,
+              'group:default/billing-team',
+              'acme/payments/prod',
+              'url:https://github.com/someone/squat/blob/main/catalog-info.yaml',
+            )
+          : undefined,
+    });
+    await publish(NEW_ENTITY, { catalog });
+    expect(catalog.removeLocationById).not.toHaveBeenCalled();
+    expect(catalog.removeEntityByUid).not.toHaveBeenCalled();
+    expect(logger.lines).toContain(
+      `warn Kept catalog entity resource:default/${legacy}: it was not registered by the portal`,
+    );
   });
 
   it('has the catalog read the file again when it is registered already', async () => {
@@ -176,6 +233,7 @@ describe('pulumi:azureOidc:publish, to the local catalog directory', () => {
       createPulumiAzureOidcPublishAction({
         destination: new LocalDestination(directory.path),
         catalog: catalogServiceMock.mock(),
+        auth: mockServices.auth(),
         stewardship: testStewardship(),
       }).handler(
         createMockActionContext({
@@ -203,17 +261,35 @@ describe('pulumi:azureOidc:publish, to the local catalog directory', () => {
       expect(published()).toContain('# theirs');
     });
 
-    it("does not publish over another team's entity registered from elsewhere", async () => {
+    it("does not publish over another team's entity", async () => {
       await expect(
         publish(NEW_ENTITY, {
           catalogEntities: [
-            ownedEntity('payments-prod', 'group:default/billing-team'),
+            ownedEntity(
+              'payments-prod',
+              'group:default/billing-team',
+              'acme/payments/prod',
+              `file:${directory.path}/payments-prod/catalog-info.yaml`,
+            ),
           ],
         }),
       ).rejects.toThrow(
         `Cannot publish ${ENTITY_REF}: it belongs to group:default/billing-team (recorded in the catalog entity ${ENTITY_REF})`,
       );
       expect(existsSync(directory.resolve('payments-prod'))).toBe(false);
+    });
+
+    it('takes no owner from an entity someone registered elsewhere under its name', async () => {
+      // Claims the environment for another team, from a repository anyone
+      // may register: it records nothing the portal trusts.
+      const squatter = ownedEntity(
+        'payments-prod',
+        'group:default/billing-team',
+        'acme/payments/prod',
+        'url:https://github.com/someone/squat/blob/main/catalog-info.yaml',
+      );
+      await publish(NEW_ENTITY, { catalogEntities: [squatter] });
+      expect(published()).toBe(NEW_ENTITY);
     });
 
     it('leaves an entity file that names no owner to administrators', async () => {

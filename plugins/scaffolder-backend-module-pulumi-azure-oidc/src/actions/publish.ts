@@ -1,4 +1,8 @@
+import { AuthService } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { legacyEscEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { removeCatalogEntity } from '../lifecycle/catalogRemoval';
+import { parseEnvironmentRef } from '../lifecycle/environmentTarget';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CatalogDestination,
@@ -21,10 +25,12 @@ export const PUBLISH_ACTION_ID = 'pulumi:azureOidc:publish';
 export function createPulumiAzureOidcPublishAction(options: {
   destination: CatalogDestination;
   catalog: CatalogService;
+  /** The module's own credentials, to move an entity an earlier release named. */
+  auth: AuthService;
   /** Who runs the task, so that nobody replaces another team's entity. */
   stewardship: Stewardship;
 }) {
-  const { destination, catalog, stewardship } = options;
+  const { destination, catalog, auth, stewardship } = options;
   return createTemplateAction({
     id: PUBLISH_ACTION_ID,
     description:
@@ -74,6 +80,7 @@ export function createPulumiAzureOidcPublishAction(options: {
           label: entityRef,
           environmentRef: entity.environmentRef,
           entityName: entity.entityName,
+          legacyEntityName: legacyName(entity),
           owner: entity.owner,
         });
         const dryRun = ctx.isDryRun ?? false;
@@ -106,7 +113,53 @@ export function createPulumiAzureOidcPublishAction(options: {
             ? `Registered ${entityRef} in the catalog`
             : `${entityRef} was registered already; asked the catalog to read it again`,
         );
+        await retireLegacyEntity(
+          { catalog, auth, destination, stewardship },
+          entity,
+          { dryRun, signal: ctx.signal, log: ctx.logger },
+        );
       });
     },
   });
+}
+
+/** The name an earlier release gave the entity, when it differs. */
+function legacyName(entity: {
+  entityName: string;
+  environmentRef: string;
+}): string | undefined {
+  const environment = parseEnvironmentRef(entity.environmentRef);
+  const legacy = environment && legacyEscEnvironmentEntityName(environment);
+  return legacy && legacy !== entity.entityName ? legacy : undefined;
+}
+
+/**
+ * Moves an environment to its new entity name: once the new entity is
+ * registered, the one an earlier release registered under its guessable
+ * name goes, location and files, if the portal registered it.
+ */
+async function retireLegacyEntity(
+  services: Parameters<typeof removeCatalogEntity>[0],
+  entity: { entityName: string; environmentRef: string },
+  task: Parameters<typeof removeCatalogEntity>[2],
+) {
+  const legacy = legacyName(entity);
+  if (!legacy) return;
+  const outcome = {
+    removed: [] as string[],
+    kept: [] as string[],
+    alreadyGone: true,
+  };
+  await removeCatalogEntity(
+    services,
+    { entityName: legacy, environmentRef: entity.environmentRef },
+    task,
+    outcome,
+  );
+  for (const line of outcome.removed) {
+    task.log.info(
+      `Moved to resource:default/${entity.entityName}: removed ${line}`,
+    );
+  }
+  for (const line of outcome.kept) task.log.warn(`Kept ${line}`);
 }

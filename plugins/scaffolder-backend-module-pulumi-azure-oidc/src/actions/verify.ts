@@ -1,4 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ActionAuditor, AUDIT_EVENTS, AuditOptions, taskMeta } from '../audit';
 import {
   Verification,
   VerificationFailedError,
@@ -18,11 +19,14 @@ export const VERIFY_ACTION_ID = 'pulumi:azureOidc:verify';
  * `pulumi:azureOidc:verify`: whether an environment's trust works now, and
  * if not, which link is broken and how to mend it.
  */
-export function createPulumiAzureOidcVerifyAction(options: {
-  verification: Verification;
-  stewardship: Stewardship;
-}) {
+export function createPulumiAzureOidcVerifyAction(
+  options: {
+    verification: Verification;
+    stewardship: Stewardship;
+  } & AuditOptions,
+) {
   const { verification, stewardship } = options;
+  const audit = new ActionAuditor(options);
   return createTemplateAction({
     id: VERIFY_ACTION_ID,
     description:
@@ -62,12 +66,32 @@ export function createPulumiAzureOidcVerifyAction(options: {
     async handler(ctx) {
       await withTaskLogErrors(async () => {
         const { target, requester } = await environmentTask(ctx, stewardship);
-        const result = await verification.run({
-          target,
-          requester,
-          signal: ctx.signal,
-          log: ctx.logger,
-        });
+        // Reading only, so `low`; a broken trust is the check's finding, recorded as its status.
+        const result = await audit.run(
+          {
+            eventId: AUDIT_EVENTS.verify,
+            severityLevel: 'low',
+            meta: {
+              ...taskMeta(ctx, requester),
+              environmentRef: target.environmentRef,
+            },
+          },
+          () =>
+            verification.run({
+              target,
+              requester,
+              signal: ctx.signal,
+              log: ctx.logger,
+            }),
+          ({ ok, status, checks }) => ({
+            ok,
+            status,
+            checks: checks.map(({ name, status: checkStatus }) => ({
+              name,
+              status: checkStatus,
+            })),
+          }),
+        );
         ctx.output('environmentRef', target.environmentRef);
         ctx.output('ok', result.ok);
         ctx.output('status', result.status);

@@ -64,7 +64,7 @@ describe('pulumi:azureOidc:writeCatalogInfo', () => {
       project: 'payments',
       environment: 'prod',
     });
-    expect(name).toMatch(/^payments-prod-[0-9a-f]{8}$/);
+    expect(name).toMatch(/^payments-prod-[0-9a-f]{16}$/);
     expect(outputs).toEqual({
       entityRef: `resource:default/${name}`,
       entityName: name,

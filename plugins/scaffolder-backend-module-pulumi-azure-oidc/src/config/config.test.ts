@@ -24,7 +24,13 @@ describe('readPulumiAzureOidcConfig', () => {
         issuer: 'https://api.pulumi.com/oidc',
       },
       azure: { credentials: { type: 'azureCli' } },
-      guardrails: { allowedSubscriptions: [], allowedPrivilegedRoles: [] },
+      // Least privilege: no subscription, no role, no subscription-wide grant.
+      guardrails: {
+        allowedSubscriptions: [],
+        allowedRoles: [],
+        allowedPrivilegedRoles: [],
+        allowSubscriptionScope: false,
+      },
       state: { backendUrl: `file://${dataDirectory}/state` },
       cli: { autoInstall: false },
     });
@@ -53,7 +59,11 @@ describe('readPulumiAzureOidcConfig', () => {
       guardrails: {
         allowedSubscriptions: [{ id: SUB, name: 'Payments' }],
         roles: [
-          { name: 'AcrPull', id: '7f951dda-4ed3-4680-a7ca-43fe172d538d' },
+          {
+            name: 'AcrPull',
+            id: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+            privileged: false,
+          },
         ],
         allowedRoles: ['Reader', 'AcrPull'],
         allowedPrivilegedRoles: ['Owner'],
@@ -175,8 +185,22 @@ describe('readPulumiAzureOidcConfig', () => {
       'pulumiAzureOidc.guardrails.allowedSubscriptions[0].id must be a subscription id (a GUID)',
     ],
     [
-      { guardrails: { roles: [{ name: 'Mine', id: 'mine' }] } },
+      {
+        guardrails: {
+          roles: [{ name: 'Mine', id: 'mine', privileged: false }],
+        },
+      },
       "pulumiAzureOidc.guardrails.roles: The role 'Mine' has the id 'mine', which is not a GUID",
+    ],
+    [
+      {
+        guardrails: {
+          roles: [
+            { name: 'AcrPush', id: '8311e382-0749-4cb8-b61a-304f252e45ec' },
+          ],
+        },
+      },
+      'pulumiAzureOidc.guardrails.roles[0].privileged must be stated (true or false): whether the role can grant access to others, such as Microsoft.Authorization/roleAssignments/write',
     ],
     [
       { guardrails: { allowedRoles: ['Wizard'] } },

@@ -32,7 +32,8 @@ export function readGuardrails(
       }
       return { id, name: entry.getOptionalString('name') };
     }),
-    allowedRoles: config?.getOptionalStringArray('guardrails.allowedRoles'),
+    allowedRoles:
+      config?.getOptionalStringArray('guardrails.allowedRoles') ?? [],
     allowedPrivilegedRoles:
       config?.getOptionalStringArray('guardrails.allowedPrivilegedRoles') ?? [],
     allowedScopePrefixes: config
@@ -47,6 +48,8 @@ export function readGuardrails(
         }
         return canonical.prefix;
       }),
+    allowSubscriptionScope:
+      config?.getOptionalBoolean('guardrails.allowSubscriptionScope') ?? false,
     allowIacSubject:
       config?.getOptionalBoolean('guardrails.allowIacSubject') ?? false,
   };
@@ -63,14 +66,26 @@ export function readGuardrails(
 }
 
 function readRoles(config: Config | undefined): RoleCatalogue {
+  const entries = (
+    config?.getOptionalConfigArray('guardrails.roles') ?? []
+  ).map((entry, index) => {
+    // No silent default: a custom role that can grant access to others
+    // must not become requestable because nobody said it could.
+    const privileged = entry.getOptionalBoolean('privileged');
+    if (privileged === undefined) {
+      throw new ConfigProblem(
+        `guardrails.roles[${index}].privileged`,
+        'must be stated (true or false): whether the role can grant access to others, such as Microsoft.Authorization/roleAssignments/write',
+      );
+    }
+    return {
+      name: entry.getString('name'),
+      id: entry.getString('id'),
+      privileged,
+    };
+  });
   try {
-    return new RoleCatalogue(
-      (config?.getOptionalConfigArray('guardrails.roles') ?? []).map(entry => ({
-        name: entry.getString('name'),
-        id: entry.getString('id'),
-        privileged: entry.getOptionalBoolean('privileged') ?? false,
-      })),
-    );
+    return new RoleCatalogue(entries);
   } catch (error) {
     throw new ConfigProblem(
       'guardrails.roles',

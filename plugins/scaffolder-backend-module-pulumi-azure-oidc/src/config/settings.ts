@@ -20,6 +20,11 @@ export interface PulumiAzureOidcSettings {
     /** Present when environments may be created in Pulumi Cloud. */
     accessToken?: string;
     issuer: string;
+    /**
+     * Pulumi Cloud teams that get `open` on the environments the portal
+     * writes for their group: group entity references, each once.
+     */
+    teams: Array<{ group: string; team: string }>;
   };
   azure: {
     tenantId?: string;

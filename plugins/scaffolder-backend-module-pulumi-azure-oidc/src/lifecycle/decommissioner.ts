@@ -12,6 +12,7 @@ import {
   portalWrote,
   Requester,
   RoleCatalogue,
+  legacyEscEnvironmentEntityName,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { CatalogDestination } from '../catalogDestinations';
@@ -78,7 +79,11 @@ export class Decommissioner {
     }
     const state = await stewardship.authorizeEnvironment(
       requester,
-      { verb: 'decommission', ...target },
+      {
+        verb: 'decommission',
+        ...target,
+        legacyEntityName: legacyEscEnvironmentEntityName(target.environment),
+      },
       target.environment,
       engine,
       signal,

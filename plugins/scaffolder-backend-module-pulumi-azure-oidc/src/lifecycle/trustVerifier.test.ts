@@ -105,6 +105,8 @@ describe('TrustVerifier', () => {
       revision: 1,
     });
     await opensWith({ aud: 'azure:acme', sub: SUBJECT });
+    // Only the teams and members granted it may open acme's environments.
+    cloud.organizations.set('acme', { defaultEnvironmentPermission: 'none' });
   });
   afterEach(() => Promise.all([azure.close(), issuer.close(), cloud.close()]));
 
@@ -198,6 +200,12 @@ describe('TrustVerifier', () => {
           status: 'passed',
           detail: `the service principal holds Reader at ${SCOPE}, and nothing else`,
         },
+        {
+          name: CHECKS.defaultPermission,
+          status: 'passed',
+          detail:
+            "the organization's default environment permission is 'none': members of acme may open acme/payments/prod only where a team or an administrator grants it",
+        },
       ],
     });
     const token = (cloud.values.get('acme/payments/prod') as any).azure.login
@@ -216,7 +224,7 @@ describe('TrustVerifier', () => {
         'no stack holds an identity for acme/payments/prod: run the template to provision it',
     });
     expect(result.checks.slice(1).map(c => c.status)).toEqual(
-      Array(5).fill('skipped'),
+      Array(6).fill('skipped'),
     );
   });
 
@@ -234,6 +242,7 @@ describe('TrustVerifier', () => {
       [CHECKS.claims]: 'skipped',
       [CHECKS.exchange]: 'skipped',
       [CHECKS.roleAssignments]: 'passed',
+      [CHECKS.defaultPermission]: 'skipped',
     });
     expect(result.checks[1].detail).toBe(
       'not run: no Pulumi Cloud access token is configured (pulumiAzureOidc.pulumiCloud.accessToken)',
@@ -362,6 +371,100 @@ describe('TrustVerifier', () => {
     expect(check?.status).toBe('skipped');
     expect(check?.detail).toMatch(
       /^not run: the deployer may not read role assignments \(Microsoft\.Authorization\/roleAssignments\/read\)/,
+    );
+  });
+
+  describe('the default environment permission', () => {
+    const check = async () =>
+      (await verifier().verify(ENVIRONMENT)).checks.find(
+        c => c.name === CHECKS.defaultPermission,
+      );
+
+    it.each(['open', 'write', 'admin'])(
+      "flags a default of '%s', which lets every member open the environment",
+      async permission => {
+        cloud.organizations.set('acme', {
+          defaultEnvironmentPermission: permission,
+        });
+        const result = await verifier().verify(ENVIRONMENT);
+        expect(result.ok).toBe(false);
+        expect(
+          result.checks.find(c => c.name === CHECKS.defaultPermission),
+        ).toEqual({
+          name: CHECKS.defaultPermission,
+          status: 'failed',
+          detail: `every member of the Pulumi Cloud organization acme may open acme/payments/prod, and so act as its Azure service principal: the organization's default environment permission is '${permission}'. Set it to 'none' or 'read' under Settings > Access management (Enterprise and Business Critical editions), and map the owner's group to its team in pulumiAzureOidc.pulumiCloud.teams, so that provisioning grants that team open`,
+        });
+      },
+    );
+
+    it("flags Pulumi Cloud's own default, write, when the organization never changed it", async () => {
+      cloud.organizations.delete('acme');
+      expect((await check())?.status).toBe('failed');
+    });
+
+    it.each(['none', 'read'])(
+      "passes a default of '%s', which leaves opening to those granted it",
+      async permission => {
+        cloud.organizations.set('acme', {
+          defaultEnvironmentPermission: permission,
+        });
+        expect(await check()).toMatchObject({
+          status: 'passed',
+          detail: `the organization's default environment permission is '${permission}': members of acme may open acme/payments/prod only where a team or an administrator grants it`,
+        });
+        expect(
+          cloud.seen
+            .filter(r => r.url.startsWith('/api/orgs/'))
+            .map(r => ({
+              method: r.method,
+              url: r.url,
+              authorization: r.headers.authorization,
+            })),
+        ).toEqual([
+          {
+            method: 'GET',
+            url: '/api/orgs/acme/metadata',
+            authorization: 'token pul-token',
+          },
+        ]);
+      },
+    );
+
+    it('skips, never guesses, when Pulumi Cloud does not tell the default', async () => {
+      cloud.organizations.set('acme', {});
+      expect(await check()).toEqual({
+        name: CHECKS.defaultPermission,
+        status: 'skipped',
+        detail:
+          "cannot be read through the API: Pulumi Cloud's answer to GET /api/orgs/acme/metadata holds no defaultEnvironmentPermission. Check the default environment permission of acme under Settings > Access management in Pulumi Cloud",
+      });
+      cloud.organizations.set('acme', {
+        defaultEnvironmentPermission: 'everyone',
+      });
+      expect((await check())?.detail).toBe(
+        "cannot be read through the API: Pulumi Cloud's answer to GET /api/orgs/acme/metadata holds the defaultEnvironmentPermission 'everyone', which the portal does not know. Check the default environment permission of acme under Settings > Access management in Pulumi Cloud",
+      );
+    });
+
+    it.each([
+      [404, 'Pulumi Cloud answered 404 to GET /api/orgs/acme/metadata'],
+      [
+        403,
+        "Pulumi Cloud answered 403 to GET /api/orgs/acme/metadata (the portal's token may not read the organization's settings)",
+      ],
+    ])(
+      'skips with the reason when Pulumi Cloud answers %s',
+      async (status, reason) => {
+        cloud.fail['GET /api/orgs/acme/metadata'] = {
+          status,
+          body: JSON.stringify({ code: status, message: 'no' }),
+        };
+        expect(await check()).toMatchObject({
+          status: 'skipped',
+          detail: `cannot be read through the API: ${reason}. Check the default environment permission of acme under Settings > Access management in Pulumi Cloud`,
+        });
+      },
     );
   });
 });

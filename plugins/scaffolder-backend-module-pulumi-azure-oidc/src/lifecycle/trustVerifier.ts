@@ -3,7 +3,8 @@
  * the identity; the ESC definition is the portal's and logs in as it;
  * opening the environment yields Pulumi Cloud's token; the token's claims
  * match a federated credential; Entra exchanges it; and the service
- * principal holds exactly the role assignments the stack records.
+ * principal holds exactly the role assignments the stack records; and
+ * whether the organization's default lets every member open it.
  *
  * Role assignments are read as the deployer: the identity's own token may
  * hold only data-plane roles (Key Vault Secrets User) and get 403 from ARM,
@@ -25,6 +26,7 @@ import { EntraRefusedError, exchangeWithEntra } from '../trust/entraExchange';
 import { readPulumiToken } from '../trust/pulumiToken';
 import { CheckList, CheckResult } from './checks';
 import { definitionProblem } from './definitionCheck';
+import { checkDefaultPermission } from './defaultPermissionCheck';
 import { checkRoleAssignments } from './roleAssignmentCheck';
 
 export interface TrustVerifierOptions {
@@ -47,6 +49,7 @@ export const CHECKS = {
   claims: 'token claims',
   exchange: 'Entra exchange',
   roleAssignments: 'role assignments',
+  defaultPermission: 'default access',
 } as const;
 
 const NO_TOKEN =
@@ -101,6 +104,20 @@ export class TrustVerifier {
     await checks.run(CHECKS.roleAssignments, () =>
       checkRoleAssignments(this.options, state, checks, signal),
     );
+    // Who else may open it: every member, when the organization's default lets them.
+    const { escEnvironments } = this.options;
+    if (!escEnvironments) checks.skipped(CHECKS.defaultPermission, NO_TOKEN);
+    else {
+      await checks.run(CHECKS.defaultPermission, () =>
+        checkDefaultPermission(
+          CHECKS.defaultPermission,
+          escEnvironments,
+          environment,
+          checks,
+          signal,
+        ),
+      );
+    }
     const result = checks.result();
     // What services said may quote what must not be shown.
     return {

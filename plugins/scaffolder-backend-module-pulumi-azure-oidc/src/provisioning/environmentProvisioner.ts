@@ -21,6 +21,10 @@ import {
   EscEnvironmentChange,
   EscEnvironments,
 } from '../pulumiCloud/escEnvironments';
+import {
+  grantOwnerTeamOpen,
+  TeamMapping,
+} from '../pulumiCloud/ownerTeamAccess';
 import { EnvironmentLinks, environmentLinks } from './links';
 import {
   describeChanges,
@@ -39,6 +43,8 @@ export interface ProvisionerOptions {
   stewardship: Stewardship;
   /** Present when a Pulumi Cloud token is configured. */
   escEnvironments?: EscEnvironments;
+  /** Owners' groups → Pulumi Cloud teams granted `open` on what is written. */
+  teams?: TeamMapping;
   /** What the portal brings to every plan. */
   planContext: PlanningServices['planContext'];
   consoleUrl: string;
@@ -71,6 +77,11 @@ export interface ProvisionResult {
   links: EnvironmentLinks;
   /** Dry runs: what a first run would register. */
   plannedResources?: Array<{ type: string; name: string }>;
+  /**
+   * The owner the environment's stack recorded before this run, when it was
+   * read (every real run; dry runs that compare with the stack) and records one.
+   */
+  previousOwner?: string;
 }
 
 export const PROVISION_CHECKPOINT = 'pulumi:azureOidc:provision';
@@ -110,6 +121,7 @@ export class EnvironmentProvisioner {
       return {
         plan,
         plannedResources: resources,
+        previousOwner: stack?.owner,
         links: links(),
         outcome: {
           stackName: this.options.engine.stackName(plan.environment),
@@ -140,13 +152,20 @@ export class EnvironmentProvisioner {
     const key = `${PROVISION_CHECKPOINT}:${createHash('sha256')
       .update(JSON.stringify(plan))
       .digest('hex')}`;
-    const outcome = await task.checkpoint(key, () => this.apply(plan, task));
+    const outcome = await task.checkpoint(key, () =>
+      this.apply(plan, task, stack?.environmentRef),
+    );
     task.log.info(
       `The Azure identity of ${plan.environmentRef} is ready: client id ${
         outcome.outputs.clientId
       } (${describeChanges(outcome.changes)})`,
     );
-    return { plan, outcome, links: links(outcome.outputs.clientId) };
+    return {
+      plan,
+      outcome,
+      links: links(outcome.outputs.clientId),
+      previousOwner: stack?.owner,
+    };
   }
 
   /**
@@ -158,9 +177,14 @@ export class EnvironmentProvisioner {
   private async apply(
     plan: ProvisionPlan,
     task: ProvisionTask,
+    recordedEnvironmentRef: string | undefined,
   ): Promise<ProvisionOutcome> {
     const current = plan.createEscEnvironment
-      ? await this.definitions!.readOwn(plan, task.signal)
+      ? await this.definitions!.readOwn(
+          plan,
+          { recordedEnvironmentRef, requester: task.requester, log: task.log },
+          task.signal,
+        )
       : undefined;
     const retiring = plan.retiringCredentials;
     if (retiring.length > 0) {
@@ -194,6 +218,14 @@ export class EnvironmentProvisioner {
       task.signal,
     );
     task.log.info(`${change}: ${escEnvironmentLabel(plan)}`);
+    await grantOwnerTeamOpen({
+      escEnvironments: this.options.escEnvironments!,
+      teams: this.options.teams ?? [],
+      environment: plan.environment,
+      owner: plan.owner,
+      log: task.log,
+      signal: task.signal,
+    });
     const final =
       retiring.length > 0 ? await this.applyOnce(plan, task) : applied;
     return { ...final, escEnvironmentChange: change };

@@ -7,6 +7,7 @@ import { InputError } from '@backstage/errors';
 import {
   describeProblems,
   escEnvironmentEntityName,
+  legacyEscEnvironmentEntityName,
   formatEnvironmentRef,
   PlanContext,
   planProvisioning,
@@ -60,6 +61,7 @@ export async function planRequest(
       verb: 'provision',
       environmentRef: requested.environmentRef,
       entityName: escEnvironmentEntityName(requested.environment),
+      legacyEntityName: legacyEscEnvironmentEntityName(requested.environment),
       owner: requested.owner,
     });
   const stack =

@@ -9,6 +9,7 @@ import {
   BackstageCredentials,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { ANNOTATION_LOCATION, Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import {
   CATALOG_INFO_FILE,
@@ -17,6 +18,7 @@ import {
   environmentRefFromAnnotations,
   EscEnvironmentRef,
   identifyRequester,
+  isPortalLocation,
   OwnershipRecord,
   recordedSubject,
   Requester,
@@ -38,6 +40,8 @@ export interface StewardshipOptions {
   administrators: string[];
   /** `pulumiAzureOidc.localCatalog.directory`. */
   localCatalogDirectory: string;
+  /** `pulumiAzureOidc.catalogRepository.url`, when entities go to a repository. */
+  catalogRepositoryUrl?: string;
 }
 
 /** What the catalog records of an environment: its owner and subject. */
@@ -53,6 +57,11 @@ export interface ChangeRequest {
   environmentRef: string;
   /** The name of the environment's catalog entity. */
   entityName: string;
+  /**
+   * The name an earlier release gave it (`legacyEscEnvironmentEntityName`),
+   * whose records count until the entity moves to its new name.
+   */
+  legacyEntityName?: string;
   /** The owner the change gives the environment, when it gives one. */
   owner?: string;
   /** What the refusal calls the environment; its reference by default. */
@@ -86,7 +95,14 @@ export class Stewardship {
       refuse(problem && `its owner ${problem.replace(/\.$/, '')}`);
     }
     const catalog = await this.catalogRecord(change.entityName);
-    for (const record of [catalog, await this.localRecord(change.entityName)]) {
+    const records = [catalog, await this.localRecord(change.entityName)];
+    if (change.legacyEntityName) {
+      records.push(
+        await this.catalogRecord(change.legacyEntityName),
+        await this.localRecord(change.legacyEntityName),
+      );
+    }
+    for (const record of records) {
       const problem = checkRecord(requester, change.environmentRef, record);
       refuse(problem && `it ${problem}`);
     }
@@ -169,7 +185,10 @@ export class Stewardship {
     const entity = await this.options.catalog.getEntityByRef(entityRef, {
       credentials: await this.options.auth.getOwnServiceCredentials(),
     });
-    if (!entity) return undefined;
+    // Only the portal's own entities, naming an environment, record who
+    // owns it: an entity someone registered elsewhere under a predicted
+    // name neither blocks the environment nor takes it over.
+    if (!entity || !this.isPortalEntity(entity)) return undefined;
     return {
       where: `the catalog entity ${entityRef}`,
       owner: text(entity.spec?.owner),
@@ -178,6 +197,18 @@ export class Stewardship {
       ),
       ...recordedSubject(entity.metadata.annotations),
     };
+  }
+
+  /** Whether the portal registered this entity of an ESC environment, from its own location. */
+  isPortalEntity(entity: Entity): boolean {
+    const annotations = entity.metadata.annotations;
+    return (
+      !!environmentRefFromAnnotations(annotations) &&
+      isPortalLocation(annotations?.[ANNOTATION_LOCATION], {
+        localCatalogDirectory: this.options.localCatalogDirectory,
+        catalogRepositoryUrl: this.options.catalogRepositoryUrl,
+      })
+    );
   }
 
   /** The record of the entity file an earlier run left in the local catalog directory. */

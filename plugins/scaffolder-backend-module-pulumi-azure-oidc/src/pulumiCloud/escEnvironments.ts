@@ -57,7 +57,64 @@ export interface EscEnvironments {
     environment: EscEnvironmentRef,
     signal?: AbortSignal,
   ): Promise<EscReferrers | undefined>;
+  /**
+   * Gives the Pulumi Cloud team `team` of the environment's organization
+   * the `open` permission on it, never more: a team that holds less is
+   * raised to `open`, one that holds `open` or more (an administrator's
+   * choice) is left as it is. Safe to call again.
+   */
+  grantTeamOpen(
+    environment: EscEnvironmentRef,
+    team: string,
+    signal?: AbortSignal,
+  ): Promise<TeamGrant>;
+  /**
+   * The permission every member of the organization holds on its
+   * environments unless a team or an administrator grants more.
+   */
+  defaultPermission(
+    organization: string,
+    signal?: AbortSignal,
+  ): Promise<DefaultEnvironmentPermission>;
 }
+
+/**
+ * Pulumi Cloud's environment permissions, weakest first: the values of
+ * `TeamEnvironmentSettings.permission` and of the organization's
+ * `defaultEnvironmentPermission` (https://www.pulumi.com/docs/reference/cloud-rest-api/schema/teamenvironmentsettings/,
+ * https://www.pulumi.com/docs/reference/cloud-rest-api/schema/updateorganizationrequest/).
+ * `open` and every permission after it let a member open the environment
+ * (https://www.pulumi.com/docs/esc/administration/access-control/).
+ */
+export const ENVIRONMENT_PERMISSIONS = [
+  'none',
+  'read',
+  'open',
+  'write',
+  'admin',
+] as const;
+
+export type EnvironmentPermission = (typeof ENVIRONMENT_PERMISSIONS)[number];
+
+/** Whether holding `permission` lets a member open an environment. */
+export function opens(permission: EnvironmentPermission): boolean {
+  return (
+    ENVIRONMENT_PERMISSIONS.indexOf(permission) >=
+    ENVIRONMENT_PERMISSIONS.indexOf('open')
+  );
+}
+
+/**
+ * What granting a team `open` did: `granted` (it held nothing), `raised`
+ * (from `none` or `read`), `unchanged` (it held `open`), `broader` (it
+ * holds `write` or `admin`, left as it is).
+ */
+export type TeamGrant = 'granted' | 'raised' | 'unchanged' | 'broader';
+
+/** The organization's default, or why Pulumi Cloud's API did not tell it. */
+export type DefaultEnvironmentPermission =
+  | { permission: EnvironmentPermission }
+  | { unreadable: string };
 
 /** `project/environment` of importers; `project/stack` of stacks. */
 export interface EscReferrers {

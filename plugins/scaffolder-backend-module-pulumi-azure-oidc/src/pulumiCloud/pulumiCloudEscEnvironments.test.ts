@@ -272,3 +272,166 @@ describe('PulumiCloudEscEnvironments', () => {
     });
   });
 });
+
+describe('PulumiCloudEscEnvironments.grantTeamOpen', () => {
+  const TEAM = '/api/orgs/acme/teams/payments';
+  let cloud: PulumiCloudStandIn;
+  let client: PulumiCloudEscEnvironments;
+
+  beforeEach(async () => {
+    cloud = await pulumiCloud(yaml);
+    cloud.teams.set('acme/payments', { environments: [] });
+    client = new PulumiCloudEscEnvironments({
+      apiUrl: cloud.apiUrl,
+      accessToken: 'pul-token',
+      // Reads may be retried; the grant's write must still be sent once.
+      http: new HttpClient({
+        timeoutSeconds: 5,
+        retries: 2,
+        sleep: async () => {},
+      }),
+    });
+  });
+  afterEach(() => cloud.close());
+
+  const grants = () => cloud.teams.get('acme/payments')!.environments;
+  const calls = () => cloud.seen.map(r => `${r.method} ${r.url}`);
+
+  it('adds open, and only open, for a team that holds nothing on the environment', async () => {
+    await expect(client.grantTeamOpen(environment, 'payments')).resolves.toBe(
+      'granted',
+    );
+    expect(calls()).toEqual([`GET ${TEAM}`, `PATCH ${TEAM}`]);
+    const patch = cloud.seen[1];
+    expect(JSON.parse(patch.body)).toEqual({
+      addEnvironmentPermission: {
+        projectName: 'payments',
+        envName: 'prod.v2',
+        permission: 'open',
+      },
+    });
+    expect(patch.headers['content-type']).toBe('application/json');
+    expect(patch.headers.accept).toBe('application/vnd.pulumi+8');
+    for (const request of cloud.seen) {
+      expect(request.headers.authorization).toBe('token pul-token');
+    }
+    expect(grants()).toEqual([
+      { projectName: 'payments', envName: 'prod.v2', permission: 'open' },
+    ]);
+  });
+
+  it('is safe to run again: a team that may open it already is left alone', async () => {
+    await client.grantTeamOpen(environment, 'payments');
+    await expect(client.grantTeamOpen(environment, 'payments')).resolves.toBe(
+      'unchanged',
+    );
+    expect(calls()).toEqual([`GET ${TEAM}`, `PATCH ${TEAM}`, `GET ${TEAM}`]);
+  });
+
+  it.each(['none', 'read'])(
+    "raises a team holding '%s' to open, by editing its grant",
+    async permission => {
+      grants().push({
+        projectName: 'payments',
+        envName: 'prod.v2',
+        permission,
+      });
+      await expect(client.grantTeamOpen(environment, 'payments')).resolves.toBe(
+        'raised',
+      );
+      expect(JSON.parse(cloud.seen[1].body)).toEqual({
+        editEnvironmentPermission: {
+          projectName: 'payments',
+          envName: 'prod.v2',
+          permission: 'open',
+        },
+      });
+      expect(grants()).toEqual([
+        { projectName: 'payments', envName: 'prod.v2', permission: 'open' },
+      ]);
+    },
+  );
+
+  it.each(['write', 'admin'])(
+    "leaves '%s', an administrator's grant, as it is: never lowers, never raises past open",
+    async permission => {
+      grants().push({
+        projectName: 'payments',
+        envName: 'prod.v2',
+        permission,
+      });
+      await expect(client.grantTeamOpen(environment, 'payments')).resolves.toBe(
+        'broader',
+      );
+      expect(calls()).toEqual([`GET ${TEAM}`]);
+      expect(grants()[0].permission).toBe(permission);
+    },
+  );
+
+  it("does not take another environment's grant for this one's", async () => {
+    grants().push(
+      { projectName: 'payments', envName: 'prod', permission: 'admin' },
+      { projectName: 'billing', envName: 'prod.v2', permission: 'admin' },
+    );
+    await expect(client.grantTeamOpen(environment, 'payments')).resolves.toBe(
+      'granted',
+    );
+    expect(grants()[2]).toEqual({
+      projectName: 'payments',
+      envName: 'prod.v2',
+      permission: 'open',
+    });
+  });
+
+  it('says when the organization has no such team, and writes nothing', async () => {
+    await expect(client.grantTeamOpen(environment, 'billing')).rejects.toThrow(
+      "Pulumi Cloud has no team 'billing' in the organization acme",
+    );
+    expect(calls()).toEqual(['GET /api/orgs/acme/teams/billing']);
+  });
+
+  it('encodes the team name as one path segment', async () => {
+    cloud.teams.set('acme/a b/c', { environments: [] });
+    await client.grantTeamOpen(environment, 'a b/c');
+    expect(calls()).toEqual([
+      'GET /api/orgs/acme/teams/a%20b%2Fc',
+      'PATCH /api/orgs/acme/teams/a%20b%2Fc',
+    ]);
+  });
+
+  it('sends the write once, and says what Pulumi Cloud refused', async () => {
+    cloud.fail[`PATCH ${TEAM}`] = {
+      status: 503,
+      body: JSON.stringify({ code: 503, message: 'try later' }),
+    };
+    await expect(client.grantTeamOpen(environment, 'payments')).rejects.toThrow(
+      `Pulumi Cloud (${
+        new URL(cloud.apiUrl).origin
+      }) answered 503 while granting the team 'payments' open on the ESC environment acme/payments/prod.v2: try later.`,
+    );
+    expect(calls()).toEqual([`GET ${TEAM}`, `PATCH ${TEAM}`]);
+  });
+});
+
+describe('PulumiCloudEscEnvironments.defaultPermission', () => {
+  it("reads the organization's default environment permission from its metadata", async () => {
+    const cloud = await pulumiCloud();
+    cloud.organizations.set('acme', { defaultEnvironmentPermission: 'read' });
+    try {
+      const client = new PulumiCloudEscEnvironments({
+        apiUrl: cloud.apiUrl,
+        accessToken: 'pul-token',
+        http: new HttpClient({ timeoutSeconds: 5, retries: 0 }),
+      });
+      await expect(client.defaultPermission('acme')).resolves.toEqual({
+        permission: 'read',
+      });
+      expect(cloud.seen.map(r => `${r.method} ${r.url}`)).toEqual([
+        'GET /api/orgs/acme/metadata',
+      ]);
+      expect(cloud.seen[0].headers.authorization).toBe('token pul-token');
+    } finally {
+      await cloud.close();
+    }
+  });
+});

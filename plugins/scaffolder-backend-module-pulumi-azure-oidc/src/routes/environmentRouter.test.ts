@@ -9,72 +9,32 @@ import {
   createMockDirectory,
   mockCredentials,
   mockServices,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
-import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { emptyStackState } from '../engine/stackModel';
-import { createPulumiAzureOidcModule } from '../module';
 import { engineMock } from '../__testUtils__/provisioning';
-import { ownedEntity } from '../__testUtils__/stewardship';
+import {
+  ENVIRONMENT_ENTITY,
+  startModuleWithEnvironment,
+} from '../__testUtils__/environmentModule';
 
-const ENTITY = escEnvironmentEntityName({
-  organization: 'acme',
-  project: 'payments',
-  environment: 'prod',
-});
+const ENTITY = ENVIRONMENT_ENTITY;
 const BASE =
   '/api/scaffolder/pulumi-azure-oidc/environments/acme/payments/prod';
 
 describe('the environment routes', () => {
   const dir = createMockDirectory();
 
-  async function start(
+  const start = (
     permissions: ServiceFactory = mockServices.permissions.factory({
       result: AuthorizeResult.ALLOW,
     }),
-  ) {
-    const engine = engineMock();
-    engine.outputs.mockResolvedValue({
-      ...emptyStackState(),
-      resources: 4,
-      owner: 'user:default/ada',
-      identity: {
-        clientId: 'client',
-        tenantId: 'tenant',
-        subscriptionId: 'sub',
-        servicePrincipalObjectId: 'sp',
-      },
+  ) =>
+    startModuleWithEnvironment({
+      dataDirectory: dir.path,
+      engine: engineMock(),
+      services: [permissions],
     });
-    const { server } = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        createPulumiAzureOidcModule({ createEngine: () => engine }),
-        permissions,
-        catalogServiceMock.factory({
-          entities: [ownedEntity(ENTITY, 'user:default/ada')],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            pulumiAzureOidc: {
-              dataDirectory: dir.path,
-              // Nobody is signed in to Azure here.
-              azure: {
-                tenantId: '99999999-8888-7777-6666-555555555555',
-                credentials: { type: 'managedIdentity' },
-                endpoints: { managedIdentity: 'http://127.0.0.1:9' },
-              },
-              network: { timeoutSeconds: 1, retries: 0 },
-            },
-          },
-        }),
-      ],
-    });
-    return server;
-  }
   const as = (user: string) => ({
     Authorization: mockCredentials.user.header(user),
   });
@@ -124,6 +84,7 @@ describe('the environment routes', () => {
         { name: 'token claims', status: 'skipped' },
         { name: 'Entra exchange', status: 'skipped' },
         { name: 'role assignments', status: 'skipped' },
+        { name: 'default access', status: 'skipped' },
       ],
     });
 

@@ -6,7 +6,16 @@ import {
   LocalWorkspaceOptions,
   UpResult,
 } from '@pulumi/pulumi/automation';
-import { readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SecretRedactor } from '../../secrets';
 import {
   automationEngineOver,
@@ -113,7 +122,8 @@ describe('AutomationApiEngine', () => {
     expect(stack.refresh).not.toHaveBeenCalled();
     expect(options).toEqual({
       workDir: `${dir.path}/workspaces/${args.stackName}`,
-      pulumiHome: `${dir.path}/pulumi-home`,
+      // The run's own (see 'keeps the Pulumi Cloud token out of the data directory').
+      pulumiHome: expect.any(String),
       pulumiCommand: PULUMI_COMMAND,
       secretsProvider: 'passphrase',
       envVars: {
@@ -479,6 +489,129 @@ describe('AutomationApiEngine', () => {
       "The Pulumi CLI is not on the backend's PATH.",
     );
     expect(createOrSelectStack).not.toHaveBeenCalled();
+  });
+
+  describe('keeps the Pulumi Cloud token out of the data directory', () => {
+    const CANARY = 'pul-canary-0123456789abcdef';
+    const cloud = () =>
+      engine({
+        pulumiCloud: { accessToken: CANARY },
+        state: { backendUrl: 'https://api.pulumi.com' },
+      });
+    let homes: string[];
+
+    beforeEach(() => {
+      homes = [];
+      createOrSelectStack.mockImplementation(async (_args, options) => {
+        homes.push(options.pulumiHome!);
+        return stack;
+      });
+      // As the CLI does on login with PULUMI_ACCESS_TOKEN (pulumi/pulumi#13919),
+      // and as it caches a provider plugin.
+      stack.up.mockImplementation(async () => {
+        const home = homes[homes.length - 1];
+        writeFileSync(
+          join(home, 'credentials.json'),
+          JSON.stringify({
+            accessTokens: { 'https://api.pulumi.com': CANARY },
+          }),
+        );
+        mkdirSync(join(home, 'plugins', 'resource-azuread-v6.9.1'), {
+          recursive: true,
+        });
+        return upResult;
+      });
+    });
+
+    const filesUnder = (root: string): string[] =>
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter(entry => entry.isFile())
+        .map(entry => join(entry.parentPath, entry.name));
+    const expectNoTokenLeft = () => {
+      for (const file of filesUnder(dir.path)) {
+        expect(readFileSync(file, 'utf8')).not.toContain(CANARY);
+      }
+      expect(homes.length).toBeGreaterThan(0);
+      for (const home of homes) expect(existsSync(home)).toBe(false);
+    };
+
+    it('gives each run a private home outside the data directory, removes it after a success, and the token saved before', async () => {
+      let mode: number | undefined;
+      stack.exportStack.mockImplementation(async () => {
+        mode = statSync(homes[0]).mode & 0o777;
+        return newStack;
+      });
+      // Where the CLI saved it before runs had homes of their own.
+      dir.addContent({ 'pulumi-home/credentials.json': CANARY });
+      await cloud().apply(testPlan(), runOptions());
+      expect(homes[0]).toContain(join(tmpdir(), 'pulumi-azure-oidc-home-'));
+      expect(homes[0].startsWith(dir.path)).toBe(false);
+      expect(mode).toBe(0o700);
+      expectNoTokenLeft();
+    });
+
+    it('removes it after a failed run', async () => {
+      const up = stack.up.getMockImplementation()!;
+      stack.up.mockImplementation(async options => {
+        await up(options);
+        throw commandError(CommandError, 'error: update failed');
+      });
+      await expect(
+        cloud().apply(testPlan(), runOptions()),
+      ).rejects.toBeInstanceOf(EngineFailedError);
+      expectNoTokenLeft();
+    });
+
+    it('removes it after a cancelled run', async () => {
+      const controller = new AbortController();
+      const up = stack.up.getMockImplementation()!;
+      stack.up.mockImplementation(async options => {
+        await up(options);
+        controller.abort();
+        throw commandError(CommandError, 'error: update canceled');
+      });
+      await expect(
+        cloud().apply(testPlan(), runOptions({ signal: controller.signal })),
+      ).rejects.toBeInstanceOf(EngineCancelledError);
+      expectNoTokenLeft();
+    });
+
+    it('removes it when the stack cannot be selected, and after reads', async () => {
+      createOrSelectStack.mockImplementationOnce(async (_args, options) => {
+        homes.push(options.pulumiHome!);
+        writeFileSync(join(options.pulumiHome!, 'credentials.json'), CANARY);
+        throw commandError(CommandError, 'error: unauthorized');
+      });
+      await expect(
+        cloud().apply(testPlan(), runOptions()),
+      ).rejects.toBeInstanceOf(EngineFailedError);
+      await cloud().outputs(testPlan().environment);
+      await cloud().refresh(testPlan().environment);
+      await cloud().destroy(testPlan().environment, runOptions());
+      expect(homes).toHaveLength(4);
+      expectNoTokenLeft();
+    });
+
+    it('shares the provider plugin cache, in the data directory, across runs', async () => {
+      const seen: boolean[] = [];
+      stack.exportStack.mockImplementation(async () => {
+        const home = homes[homes.length - 1];
+        seen.push(existsSync(join(home, 'plugins', 'resource-azuread-v6.9.1')));
+        return newStack;
+      });
+      const portal = cloud();
+      await portal.apply(testPlan(), runOptions());
+      await portal.apply(testPlan(), runOptions());
+      // The second run finds what the first one downloaded.
+      expect(seen).toEqual([false, true]);
+      expect(homes[0]).not.toBe(homes[1]);
+      expect(
+        statSync(
+          join(dir.path, 'pulumi-home', 'plugins', 'resource-azuread-v6.9.1'),
+        ).isDirectory(),
+      ).toBe(true);
+      expectNoTokenLeft();
+    });
   });
 
   describe('besides updates', () => {

@@ -183,8 +183,15 @@ export class AutomationApiEngine implements EnvironmentEngine {
     this.cancelled(environment, options.signal);
     const step = <S>(fn: () => Promise<S>, log?: OperationLog) =>
       this.step(environment, options.signal, fn, log);
-    const stack = await step(() => this.options.workspaces.select(environment));
-    return operation(stack, step);
+    const { stack, release } = await step(() =>
+      this.options.workspaces.select(environment),
+    );
+    // Succeeded, failed or cancelled: the run's Pulumi home goes.
+    try {
+      return await operation(stack, step);
+    } finally {
+      await release();
+    }
   }
 
   /** As `operate`, never two at once for one environment in this backend. */

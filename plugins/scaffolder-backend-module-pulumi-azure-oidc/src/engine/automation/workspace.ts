@@ -1,8 +1,9 @@
 /**
  * One Pulumi stack per ESC environment, in a workspace of the data
  * directory; credentials reach the CLI in its environment only, never as
- * stack configuration. The Automation API is loaded on first use: a backend
- * that only previews never pays for it.
+ * stack configuration, and what the CLI saves of them goes away with the
+ * run's private Pulumi home. The Automation API is loaded on first use: a
+ * backend that only previews never pays for it.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -27,6 +28,7 @@ import { SecretRedactor } from '../../secrets';
 import { PULUMI_PROJECT, stackNameFor } from '../stackNames';
 import { automationApi } from './automationApi';
 import { PulumiCli } from './pulumiCli';
+import { privatePulumiHome, removeSavedCredentials } from './pulumiHome';
 import { localStatePassphrase } from './statePassphrase';
 
 /** Where state lives and what the CLI is given: the engine's own settings. */
@@ -56,6 +58,12 @@ export interface EngineStack {
   destroy(options?: DestroyOptions): Promise<unknown>;
   /** Removes the stack, and its history, from the state backend. */
   remove(): Promise<void>;
+}
+
+/** A stack selected for one run; `release` ends the run (it never throws). */
+export interface SelectedStack {
+  stack: EngineStack;
+  release(): Promise<void>;
 }
 
 /** Where stacks come from; `LocalWorkspace` in production, a stand-in in tests. */
@@ -103,8 +111,12 @@ export class Workspaces {
     return `${organization}/${PULUMI_PROJECT}/${stack}`;
   }
 
-  async select(environment: EscEnvironmentRef): Promise<EngineStack> {
-    const { settings } = this.options;
+  /**
+   * The environment's stack, for one run with a Pulumi home of its own
+   * (see ./pulumiHome); `release` removes that home when the run ends.
+   */
+  async select(environment: EscEnvironmentRef): Promise<SelectedStack> {
+    const { settings, logger } = this.options;
     const workDir = join(
       settings.dataDirectory,
       'workspaces',
@@ -114,20 +126,44 @@ export class Workspaces {
     if (settings.backendUrl.startsWith('file://')) {
       await mkdir(fileURLToPath(settings.backendUrl), { recursive: true });
     }
-    return this.createOrSelectStack(
-      {
-        stackName: this.stackName(environment),
-        projectName: PULUMI_PROJECT,
-        program: NO_PROGRAM,
-      },
-      {
-        workDir,
-        pulumiHome: join(settings.dataDirectory, 'pulumi-home'),
-        pulumiCommand: await this.options.cli.get(),
-        secretsProvider: this.secretsProvider(),
-        envVars: await this.environment(),
-      },
-    );
+    const pulumiCommand = await this.options.cli.get();
+    const envVars = await this.environment();
+    const sharedHome = join(settings.dataDirectory, 'pulumi-home');
+    if (await removeSavedCredentials(sharedHome)) {
+      logger.info(
+        `Removed the Pulumi Cloud token the CLI had saved in ${sharedHome}`,
+      );
+    }
+    const home = await privatePulumiHome(join(sharedHome, 'plugins'));
+    // Never throws: a failed removal must not hide how the run ended.
+    const release = () =>
+      home
+        .remove()
+        .catch(error =>
+          logger.warn(
+            `Could not remove ${home.path}, which may hold the Pulumi Cloud token; remove it: ${error}`,
+          ),
+        );
+    try {
+      const stack = await this.createOrSelectStack(
+        {
+          stackName: this.stackName(environment),
+          projectName: PULUMI_PROJECT,
+          program: NO_PROGRAM,
+        },
+        {
+          workDir,
+          pulumiHome: home.path,
+          pulumiCommand,
+          secretsProvider: this.secretsProvider(),
+          envVars,
+        },
+      );
+      return { stack, release };
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
 
   /** Non-secret provider settings, visible in the stack's config. */
