@@ -34,6 +34,21 @@ export interface Config {
       path?: string;
     };
 
+    /**
+     * How many backend replicas share the database and run tasks. Above 1,
+     * Pulumi state must be remote (`https://`, `azblob://`, `s3://`,
+     * `gs://`): `file://` state lies on one replica's disk. Default: 1.
+     */
+    replicas?: number;
+
+    /** One change per environment at a time, across replicas. */
+    locks?: {
+      /** How long a task waits for another change of its environment before it fails. Default: 600. */
+      waitSeconds?: number;
+      /** How long a lease outlives a replica that stopped renewing it. Default: 60. */
+      leaseSeconds?: number;
+    };
+
     pulumiCloud?: {
       /** Organization of new ESC environments when the template does not name one. */
       organization?: string;

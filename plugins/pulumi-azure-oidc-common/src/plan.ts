@@ -11,7 +11,7 @@ import {
   retiringCredentials,
 } from './credentials';
 import { describeApplication } from './entraApplication';
-import { KeyVaultSecrets } from './environmentYaml';
+import { EnvironmentDefinition, KeyVaultSecrets } from './environmentYaml';
 import { checkRequestFields } from './fieldRules';
 import { fieldProblem, InputProblem } from './names';
 import {
@@ -257,4 +257,20 @@ export function answeredRequest(
   return Object.fromEntries(
     Object.entries(answered).filter(([, value]) => value !== undefined),
   ) as ProvisionRequest;
+}
+
+/** What the environment's definition says of an identity created for `plan`. */
+export function environmentDefinition(
+  plan: ProvisionPlan,
+  identity: { clientId: string; tenantId: string },
+): EnvironmentDefinition {
+  return {
+    ...identity,
+    subscriptionId: plan.subscriptionId,
+    subjectAttributes:
+      plan.subjectMode === 'subjectAttributes'
+        ? plan.subjectAttributes
+        : undefined,
+    keyVault: plan.keyVault,
+  };
 }

@@ -16,12 +16,20 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { EngineFailedError, EnvironmentEngine } from './engine/engine';
+import {
+  EngineCancelledError,
+  EngineFailedError,
+  EnvironmentEngine,
+} from './engine/engine';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENVIRONMENT_ENTITY } from './__testUtils__/environmentModule';
+import { SUBSCRIPTION, TENANT } from './__testUtils__/plans';
 import { emptyStackState } from './engine/stackModel';
 import { createPulumiAzureOidcModule } from './module';
 import { CANARIES, canaryConfig } from './__testUtils__/canaries';
 import { engineMock, outcomeOf } from './__testUtils__/provisioning';
-import { ADA } from './__testUtils__/stewardship';
+import { ADA, ownedEntity } from './__testUtils__/stewardship';
 import { EngineContext } from './wiring';
 
 const EVERY_SECRET = CANARIES.join(' ');
@@ -35,6 +43,15 @@ const config = (dataDirectory: string) => ({
       ...canaryConfig.pulumiCloud,
       // Nothing in these runs may call Pulumi Cloud; if it did, it fails fast.
       apiUrl: 'https://127.0.0.1:9',
+    },
+    azure: {
+      ...canaryConfig.azure,
+      // Nothing may reach Azure either; refused at once on loopback.
+      endpoints: {
+        login: 'http://127.0.0.1:9',
+        graph: 'http://127.0.0.1:9',
+        resourceManager: 'http://127.0.0.1:9',
+      },
     },
     network: { timeoutSeconds: 1, retries: 0 },
   },
@@ -77,6 +94,39 @@ const template = {
   },
 };
 const values = { project: 'payments', environment: 'prod' };
+const decommissionTemplate = {
+  ...template,
+  metadata: { name: 'decommission-environment', namespace: 'default' },
+  spec: {
+    ...template.spec,
+    parameters: [],
+    steps: [
+      {
+        id: 'decommission',
+        name: 'Decommission',
+        action: 'pulumi:azureOidc:decommission',
+        input: {
+          environment: 'acme/payments/prod',
+          confirm: 'acme/payments/prod',
+        },
+      },
+    ],
+    output: {},
+  },
+};
+/** The stack of an environment Ada's team owns, holding its identity. */
+const provisionedStack = {
+  ...emptyStackState(),
+  resources: 4,
+  owner: 'group:default/payments-team',
+  environmentRef: 'acme/payments/prod',
+  identity: {
+    clientId: 'client',
+    tenantId: TENANT,
+    subscriptionId: SUBSCRIPTION,
+    servicePrincipalObjectId: 'sp',
+  },
+};
 const ADA_HEADER = {
   Authorization: mockCredentials.user.header(ADA.userEntityRef),
 };
@@ -89,7 +139,7 @@ describe('the module keeps its secrets out of what the scaffolder shows', () => 
   let engine: ReturnType<typeof engineMock>;
   let engineContext: EngineContext | undefined;
 
-  async function start() {
+  async function start(pulumiAzureOidc: object = {}) {
     engine = engineMock();
     engineContext = undefined;
     const { server } = await startTestBackend({
@@ -103,24 +153,39 @@ describe('the module keeps its secrets out of what the scaffolder shows', () => 
         }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         mockServices.userInfo.mock({ getUserInfo: async () => ADA }).factory,
-        catalogServiceMock.factory({ entities: [template as any] }),
-        mockServices.rootConfig.factory({ data: config(dir.path) }),
+        catalogServiceMock.factory({
+          entities: [
+            template as any,
+            decommissionTemplate,
+            ownedEntity(ENVIRONMENT_ENTITY, 'group:default/payments-team'),
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            pulumiAzureOidc: {
+              ...config(dir.path).pulumiAzureOidc,
+              ...pulumiAzureOidc,
+            },
+          },
+        }),
       ],
     });
     return server;
   }
 
-  /** Runs the template as a task, to its end: the task, and every event it logged. */
-  async function runTask(server: Awaited<ReturnType<typeof start>>) {
+  /** Runs a template as a task, to its end: the task, and every event it logged. */
+  async function runTask(
+    server: Awaited<ReturnType<typeof start>>,
+    templateName = 'provision-environment',
+    whileRunning?: (taskUrl: string) => Promise<void>,
+  ) {
     const created = await request(server)
       .post('/api/scaffolder/v2/tasks')
       .set(ADA_HEADER)
-      .send({
-        templateRef: 'template:default/provision-environment',
-        values,
-      });
+      .send({ templateRef: `template:default/${templateName}`, values });
     expect(created.status).toBe(201);
     const url = `/api/scaffolder/v2/tasks/${created.body.id}`;
+    await whileRunning?.(url);
     let task: any;
     for (let attempt = 0; attempt < 200; attempt++) {
       task = (await request(server).get(url).set(ADA_HEADER)).body;
@@ -242,5 +307,94 @@ describe('the module keeps its secrets out of what the scaffolder shows', () => 
       `preview failed: ${PLACEHOLDER} ${PLACEHOLDER} ${PLACEHOLDER}`,
     );
     expect(leaks(answer)).toEqual([]);
+  });
+
+  /** Every file under the data directory that holds a secret. */
+  const filesWithSecrets = () =>
+    readdirSync(dir.path, { recursive: true, withFileTypes: true })
+      .filter(entry => entry.isFile())
+      .map(entry => join(entry.parentPath, entry.name))
+      .filter(file => leaks(readFileSync(file, 'latin1')).length > 0);
+
+  it('masks secrets in a decommission, in its log and its error', async () => {
+    // Without a Pulumi Cloud token, nothing stands before the destroy.
+    const server = await start({ pulumiCloud: { organization: 'acme' } });
+    engine.outputs.mockResolvedValue(provisionedStack);
+    // The secrets this configuration holds: Azure's and the state's.
+    const configured = CANARIES.slice(1).join(' ');
+    engine.destroy.mockImplementation(async (_, options) => {
+      options.authorize(provisionedStack);
+      options.onEvent?.({
+        type: 'notice',
+        message: `destroying with ${configured}`,
+      });
+      throw new EngineFailedError(`pulumi destroy failed: ${configured}`, [
+        `the provider said: ${configured}`,
+      ]);
+    });
+    const { task, events } = await runTask(server, 'decommission-environment');
+    expect(task.status).toBe('failed');
+    expect(engine.destroy).toHaveBeenCalledTimes(1);
+    expect(leaks(JSON.stringify(events))).toEqual([]);
+    expect(leaks(JSON.stringify(task))).toEqual([]);
+    expect(filesWithSecrets()).toEqual([]);
+  });
+
+  it('masks secrets in a run cancelled mid-update', async () => {
+    const server = await start();
+    let said: () => void = () => {};
+    const saidIt = new Promise<void>(resolve => {
+      said = resolve;
+    });
+    engine.apply.mockImplementation(async (plan, options) => {
+      options.authorize(emptyStackState());
+      options.onEvent?.({
+        type: 'notice',
+        message: `updating with ${EVERY_SECRET}`,
+      });
+      said();
+      await new Promise((_, reject) =>
+        options.signal?.addEventListener('abort', () =>
+          reject(new EngineCancelledError(plan.environment)),
+        ),
+      );
+      throw new Error('not reached');
+    });
+    const { task, events } = await runTask(
+      server,
+      'provision-environment',
+      async url => {
+        await saidIt;
+        const cancelled = await request(server)
+          .post(`${url}/cancel`)
+          .set(ADA_HEADER);
+        expect(cancelled.status).toBe(200);
+      },
+    );
+    // The scaffolder ends a task whose step gave up on cancellation as failed.
+    expect(task.status).toBe('failed');
+    expect(JSON.stringify(events)).toContain(
+      'The change to acme/payments/prod was cancelled.',
+    );
+    expect(leaks(JSON.stringify(events))).toEqual([]);
+    expect(leaks(JSON.stringify(task))).toEqual([]);
+  });
+
+  it('masks secrets in a verification, as answered and as stored', async () => {
+    const server = await start();
+    engine.outputs.mockResolvedValue(provisionedStack);
+    const environment =
+      '/api/scaffolder/pulumi-azure-oidc/environments/acme/payments/prod';
+    const verified = await request(server)
+      .post(`${environment}/verify`)
+      .set(ADA_HEADER);
+    expect(verified.status).toBe(200);
+    const stored = await request(server)
+      .get(`${environment}/status`)
+      .set(ADA_HEADER);
+    expect(stored.body.verify).toHaveLength(1);
+    expect(leaks(JSON.stringify(verified.body))).toEqual([]);
+    expect(leaks(JSON.stringify(stored.body))).toEqual([]);
+    expect(filesWithSecrets()).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { EnvironmentEngine } from './engine/engine';
 import { HttpClient } from './http/httpClient';
 import { Decommissioner } from './lifecycle/decommissioner';
 import { DriftMonitor } from './lifecycle/driftMonitor';
+import { moduleDatabase } from './database';
 import { LifecycleStore } from './lifecycle/lifecycleStore';
 import { Verification } from './lifecycle/verification';
 import { Stewardship } from './provisioning/stewardship';
@@ -21,6 +22,7 @@ import { SecretRedactor } from './secrets';
 import {
   automationApiEngine,
   EngineContext,
+  environmentLocks,
   environmentProvisioner,
   escEnvironmentsOf,
   trustVerifier,
@@ -84,12 +86,15 @@ export function createPulumiAzureOidcModule(
             localCatalogDirectory: settings.localCatalogDirectory,
             catalogRepositoryUrl: settings.catalogRepository?.url,
           });
-          const parts = { engine, stewardship, redactor, http };
+          const db = await moduleDatabase(deps.database);
+          const locks = environmentLocks(settings, db);
+          const parts = { engine, stewardship, redactor, http, locks };
           const destination = createCatalogDestination(settings, config);
           const escEnvironments = escEnvironmentsOf(settings, parts);
           const verifier = trustVerifier(settings, parts);
-          const store = await LifecycleStore.create(deps.database, {
+          const store = LifecycleStore.over(db, {
             keep: settings.lifecycle.keepResults,
+            redact: text => redactor.redact(text),
           });
           const verification = new Verification({
             engine,

@@ -12,6 +12,8 @@ import { AutomationApiEngine } from './engine/automation/automationEngine';
 import { PulumiCli } from './engine/automation/pulumiCli';
 import { Workspaces } from './engine/automation/workspace';
 import { createPreviewRunner } from './engine/preview/previewRunner';
+import type { Knex } from 'knex';
+import { EnvironmentLocks } from './coordination/environmentLocks';
 import { HttpClient } from './http/httpClient';
 import { EnvironmentProvisioner } from './provisioning/environmentProvisioner';
 import { Stewardship } from './provisioning/stewardship';
@@ -71,6 +73,8 @@ export interface ServiceParts {
   http: HttpClient;
   /** Instead of Pulumi Cloud's, when a token is configured. */
   escEnvironments?: EscEnvironments;
+  /** One change per environment at a time, across replicas. */
+  locks?: EnvironmentLocks;
 }
 
 /** Pulumi Cloud's ESC API, when a token is configured. */
@@ -109,6 +113,18 @@ export function environmentProvisioner(
       roles: settings.roles,
       applicationOwners: azure.applicationOwners,
     },
+  });
+}
+
+/** Leases on environments in the database the replicas share. */
+export function environmentLocks(
+  settings: PulumiAzureOidcSettings,
+  db: Knex,
+): EnvironmentLocks {
+  return new EnvironmentLocks(db, {
+    leaseMs: settings.locks.leaseSeconds * 1000,
+    waitMs: settings.locks.waitSeconds * 1000,
+    pollMs: 1000,
   });
 }
 

@@ -5,6 +5,7 @@
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import scaffolderPulumiAzureOidc, {
   createPulumiAzureOidcModule,
+  EnvironmentEngine,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
 import { standInEngine } from '../../dev/standInEngine';
 import { readFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ export const TENANT = '99999999-8888-7777-6666-555555555555';
 export const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
 
 /** The stand-in engine, and what each of its stacks holds. */
-const { engine, stacks } = standInEngine({
+export const { engine: standIn, stacks } = standInEngine({
   tenantId: TENANT,
   clientId: CLIENT_ID,
 });
@@ -37,7 +38,7 @@ export const stackStates = stacks;
 
 /** The module, with the stand-in engine instead of the Automation API. */
 const scaffolderModuleWithStandInEngine = createPulumiAzureOidcModule({
-  createEngine: () => engine,
+  createEngine: () => standIn,
 });
 
 /** A template of the repository, as the catalog reads it. */
@@ -75,12 +76,16 @@ export const answers = {
 export function startGoldenPathPortal(
   dataDirectory: string,
   { pulumiAzureOidc = {}, ...overrides }: Record<string, object> = {},
+  /** Another engine than the shared stand-in, such as one replica's view of it. */
+  replicaEngine?: EnvironmentEngine,
 ) {
   const config = repositoryConfig();
   return startPortalBackend(
     [
       ...apiFeatures.filter(f => f !== scaffolderPulumiAzureOidc),
-      scaffolderModuleWithStandInEngine,
+      replicaEngine
+        ? createPulumiAzureOidcModule({ createEngine: () => replicaEngine })
+        : scaffolderModuleWithStandInEngine,
     ],
     withGuestOutsideDevelopment({
       ...config,

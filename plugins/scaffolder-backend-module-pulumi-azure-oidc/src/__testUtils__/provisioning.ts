@@ -9,6 +9,7 @@ import {
 import { ApplyOptions, EnvironmentEngine } from '../engine/engine';
 import { emptyStackState, StackState } from '../engine/stackModel';
 import { createPreviewRunner } from '../engine/preview/previewRunner';
+import { EnvironmentLocks } from '../coordination/environmentLocks';
 import { HttpClient } from '../http/httpClient';
 import { ProvisionOutcome } from '../provisioning/environmentProvisioner';
 import { Stewardship } from '../provisioning/stewardship';
@@ -81,6 +82,7 @@ export function provisionAction(
     stewardship?: Stewardship;
     /** The engine's, when it has one; else one that knows the settings' secrets. */
     redactor?: SecretRedactor;
+    locks?: EnvironmentLocks;
   },
 ) {
   const stewardship = parts.stewardship ?? testStewardship();
@@ -120,4 +122,23 @@ export function outcomeOf(plan: ProvisionPlan): ProvisionOutcome {
     },
     changes: { created: 1, updated: 0, replaced: 0, deleted: 0, same: 3 },
   };
+}
+
+/**
+ * The scaffolder's checkpoints as a task's retries see them: what a step
+ * finished is kept, and a retry gets it back instead of running it again.
+ */
+export function persistentCheckpoints() {
+  const stored = new Map<string, unknown>();
+  const checkpoint = async ({
+    key,
+    fn,
+  }: {
+    key: string;
+    fn: () => Promise<any>;
+  }) => {
+    if (!stored.has(key)) stored.set(key, await fn());
+    return stored.get(key);
+  };
+  return { stored, checkpoint };
 }

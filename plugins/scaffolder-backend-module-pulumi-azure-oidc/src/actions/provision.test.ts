@@ -29,6 +29,7 @@ import {
   applyOver,
   engineMock,
   escEnvironmentsMock,
+  persistentCheckpoints,
   provisionAction,
   STACK_NAME,
   testSettings,
@@ -705,17 +706,7 @@ describe('pulumi:azureOidc:provision', () => {
   });
 
   it('lets a retried task reuse the finished run', async () => {
-    const stored = new Map<string, unknown>();
-    const checkpoint = async ({
-      key,
-      fn,
-    }: {
-      key: string;
-      fn: () => Promise<any>;
-    }) => {
-      if (!stored.has(key)) stored.set(key, await fn());
-      return stored.get(key);
-    };
+    const { stored, checkpoint } = persistentCheckpoints();
     await action().handler(context(input, { checkpoint }));
     await action().handler(context(input, { checkpoint }));
     expect(engine.apply).toHaveBeenCalledTimes(1);

@@ -181,6 +181,18 @@ describe('readPulumiAzureOidcConfig', () => {
       "Missing required config value at 'pulumiAzureOidc.azure.credentials.tokenFilePath'",
     ],
     [
+      { replicas: 2 },
+      `pulumiAzureOidc.state.backendUrl must be remote state (https://, azblob://, s3://, gs://) when pulumiAzureOidc.replicas is 2: file:// state lies on one replica's disk, which the others neither lock nor read`,
+    ],
+    [
+      { replicas: 0 },
+      'pulumiAzureOidc.replicas must be a whole number of backend replicas, 1 or more, got 0',
+    ],
+    [
+      { locks: { leaseSeconds: 1 } },
+      'pulumiAzureOidc.locks.leaseSeconds must be a number of seconds of 5 or more, got 1',
+    ],
+    [
       { guardrails: { allowedSubscriptions: [{ id: 'payments' }] } },
       'pulumiAzureOidc.guardrails.allowedSubscriptions[0].id must be a subscription id (a GUID)',
     ],

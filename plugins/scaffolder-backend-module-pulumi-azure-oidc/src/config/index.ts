@@ -9,7 +9,14 @@ import { readCatalogRepository } from './catalogRepository';
 import { readGuardrails } from './guardrails';
 import { readAdministrators, readDirectories } from './portal';
 import { readPulumiCloud } from './pulumiCloud';
-import { readCli, readLifecycle, readNetwork, readPreview } from './runtime';
+import {
+  readCli,
+  readLifecycle,
+  readLocks,
+  readNetwork,
+  readPreview,
+  readReplicas,
+} from './runtime';
 import { CONFIG_KEY, PulumiAzureOidcSettings } from './settings';
 import { readState } from './state';
 
@@ -28,6 +35,7 @@ export function readPulumiAzureOidcConfig(
   const config = rootConfig.getOptionalConfig(CONFIG_KEY);
   const directories = readDirectories(config);
   const pulumiCloud = readPulumiCloud(config);
+  const replicas = readReplicas(config);
   return {
     pulumiCloud,
     azure: readAzure(config),
@@ -36,11 +44,14 @@ export function readPulumiAzureOidcConfig(
     state: readState(config, {
       dataDirectory: directories.dataDirectory,
       accessToken: pulumiCloud.accessToken,
+      replicas,
     }),
     cli: readCli(config),
     network: readNetwork(config),
     preview: readPreview(config),
     lifecycle: readLifecycle(config),
+    replicas,
+    locks: readLocks(config),
     catalogRepository: readCatalogRepository(
       config,
       ScmIntegrations.fromConfig(rootConfig),

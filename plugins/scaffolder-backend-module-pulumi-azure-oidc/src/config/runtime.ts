@@ -57,6 +57,33 @@ export function readPreview(
   };
 }
 
+/** `replicas`: how many backends share the database and run tasks. */
+export function readReplicas(config: Config | undefined): number {
+  return readNumber(config, 'replicas', {
+    default: 1,
+    valid: value => Number.isInteger(value) && value >= 1,
+    rule: 'must be a whole number of backend replicas, 1 or more',
+  });
+}
+
+/** `locks`: how long a change waits for another of its environment, and how long a lease lasts. */
+export function readLocks(
+  config: Config | undefined,
+): PulumiAzureOidcSettings['locks'] {
+  return {
+    waitSeconds: readNumber(config, 'locks.waitSeconds', {
+      default: 600,
+      valid: value => value > 0,
+      rule: 'must be a number of seconds above 0',
+    }),
+    leaseSeconds: readNumber(config, 'locks.leaseSeconds', {
+      default: 60,
+      valid: value => value >= 5,
+      rule: 'must be a number of seconds of 5 or more',
+    }),
+  };
+}
+
 /** `lifecycle`: what is kept of checks, and when drift rounds run. */
 export function readLifecycle(
   config: Config | undefined,

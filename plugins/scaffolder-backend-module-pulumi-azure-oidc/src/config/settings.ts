@@ -83,6 +83,15 @@ export interface PulumiAzureOidcSettings {
       concurrency: number;
     };
   };
+  /** Backend replicas sharing the database; above 1, state must be remote. */
+  replicas: number;
+  /** One change per environment at a time, across replicas. */
+  locks: {
+    /** How long a task waits for another change of its environment. */
+    waitSeconds: number;
+    /** How long a lease outlives a replica that stopped renewing it. */
+    leaseSeconds: number;
+  };
   /** Where entity files go; unset: the local catalog directory. */
   catalogRepository?: CatalogRepository;
   /** Where Pulumi's workspaces, plugins, local state and installed CLI live. */

@@ -13,7 +13,7 @@ const CLOUD_BACKENDS = /^(azblob|s3|gs):\/\//;
  */
 export function readState(
   config: Config | undefined,
-  context: { dataDirectory: string; accessToken?: string },
+  context: { dataDirectory: string; accessToken?: string; replicas: number },
 ): PulumiAzureOidcSettings['state'] {
   const backendUrl =
     config?.getOptionalString('state.backendUrl') ??
@@ -22,6 +22,14 @@ export function readState(
     throw new ConfigProblem(
       'state.backendUrl',
       'must be a Pulumi Cloud URL (https://…) or a DIY backend (file://, azblob://, s3://, gs://)',
+    );
+  }
+  if (backendUrl.startsWith('file://') && context.replicas > 1) {
+    // Each replica would keep its own stacks, with no lock or history the
+    // others see, and its own generated passphrase.
+    throw new ConfigProblem(
+      'state.backendUrl',
+      `must be remote state (https://, azblob://, s3://, gs://) when pulumiAzureOidc.replicas is ${context.replicas}: file:// state lies on one replica's disk, which the others neither lock nor read`,
     );
   }
   if (backendUrl.startsWith('file://')) {

@@ -10,6 +10,7 @@ import * as azuread from '@pulumi/azuread';
 import * as pulumi from '@pulumi/pulumi';
 import {
   ProvisionPlan,
+  environmentDefinition,
   renderEnvironmentYaml,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { Adoptions, EscAzureOidcOutputs, LOGICAL_NAMES } from './stackModel';
@@ -133,16 +134,9 @@ export function escAzureOidcProgram(
     const environmentYaml = pulumi
       .all([application.clientId, deployer.tenantId])
       .apply(([clientId, tenant]) =>
-        renderEnvironmentYaml({
-          clientId,
-          tenantId: tenant,
-          subscriptionId: plan.subscriptionId,
-          subjectAttributes:
-            plan.subjectMode === 'subjectAttributes'
-              ? plan.subjectAttributes
-              : undefined,
-          keyVault: plan.keyVault,
-        }),
+        renderEnvironmentYaml(
+          environmentDefinition(plan, { clientId, tenantId: tenant }),
+        ),
       );
     return {
       clientId: application.clientId,

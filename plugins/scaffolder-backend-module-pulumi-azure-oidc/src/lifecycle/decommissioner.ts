@@ -22,6 +22,10 @@ import { EngineProgress, stateLabels } from '../provisioning/progress';
 import { Stewardship } from '../provisioning/stewardship';
 import { EscEnvironments } from '../pulumiCloud/escEnvironments';
 import { SecretRedactor } from '../secrets';
+import {
+  EnvironmentLocks,
+  exclusively,
+} from '../coordination/environmentLocks';
 import { removeFromCatalog } from './catalogRemoval';
 import { refuseUnconfirmedDependants } from './dependants';
 import { EnvironmentTarget } from './environmentTarget';
@@ -57,6 +61,8 @@ export interface DecommissionerOptions {
   redactor: SecretRedactor;
   /** Where the entity's files are kept. */
   destination: CatalogDestination;
+  /** One change per environment at a time, across replicas. */
+  locks?: EnvironmentLocks;
 }
 
 export class Decommissioner {
@@ -64,7 +70,18 @@ export class Decommissioner {
 
   /** Errors keep their class and cause; their words lose every secret. */
   decommission(task: DecommissionTask): Promise<DecommissionOutcome> {
-    return this.options.redactor.masking(() => this.decommissionOnce(task));
+    return this.options.redactor.masking(() =>
+      exclusively(
+        this.options.locks,
+        task.dryRun ? undefined : task.target.environmentRef,
+        {
+          heldFor: `a decommission run by ${task.requester.userEntityRef}`,
+          signal: task.signal,
+          log: task.log,
+        },
+        () => this.decommissionOnce(task),
+      ),
+    );
   }
 
   private async decommissionOnce(

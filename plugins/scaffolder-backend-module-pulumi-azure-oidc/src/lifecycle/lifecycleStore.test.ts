@@ -1,5 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { SecretRedactor } from '../secrets';
 import { LifecycleStore, RecordedCheck } from './lifecycleStore';
+
+const CANARY = 'pul-canary-token-0001';
 
 // CI's PostgreSQL, when it is there, besides SQLite.
 const postgres = process.env.PORTAL_TEST_POSTGRES_URL;
@@ -30,13 +33,28 @@ const check = (
 });
 
 describe.each(databases.eachSupportedId())('LifecycleStore on %s', id => {
+  let knex: Awaited<ReturnType<typeof databases.init>>;
   async function store(keep = 3) {
-    const knex = await databases.init(id);
+    knex = await databases.init(id);
     return LifecycleStore.create(
       { getClient: async () => knex, migrations: { skip: false } },
-      { keep },
+      { keep, redact: text => new SecretRedactor([CANARY]).redact(text) },
     );
   }
+
+  it('keeps no secret, whatever a check said', async () => {
+    const lifecycle = await store();
+    await lifecycle.record('acme/payments/prod', {
+      ...check(1, 'drift'),
+      checks: [{ name: 'stack', status: 'failed', detail: `token ${CANARY}` }],
+      drift: [`changed: credential subject ${CANARY}`],
+    });
+    const rows = await knex('pulumi_azure_oidc_checks');
+    expect(JSON.stringify(rows)).not.toContain(CANARY);
+    const [kept] = await lifecycle.history('acme/payments/prod', 'drift');
+    expect(kept.checks[0].detail).toBe('token ***');
+    expect(kept.drift).toEqual(['changed: credential subject ***']);
+  });
 
   it('keeps the latest results per environment and kind, newest first', async () => {
     const lifecycle = await store();

@@ -4,15 +4,13 @@
  * its own): the last results of verify and drift checks per environment,
  * and the progress of the drift round under way.
  */
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   LatestChecks,
   RecordedCheck,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import type { Knex } from 'knex';
+import { moduleDatabase } from '../database';
 
 export type { RecordedCheck };
 export type CheckKind = RecordedCheck['kind'];
@@ -21,30 +19,37 @@ const CHECKS = 'pulumi_azure_oidc_checks';
 const ROUNDS = 'pulumi_azure_oidc_drift_rounds';
 const PROGRESS = 'pulumi_azure_oidc_drift_progress';
 
+export interface StoreOptions {
+  /** Results kept per environment and kind. */
+  keep: number;
+  /** The module's SecretRedactor: no secret is kept, whatever a check said. */
+  redact?: (text: string) => string;
+}
+
 export class LifecycleStore {
   private constructor(
     private readonly db: Knex,
     /** Results kept per environment and kind. */
     private readonly keep: number,
+    /** Masks secrets in what is kept: results outlive the runs that made them. */
+    private readonly redact: (text: string) => string,
   ) {}
 
   /** The store over the module's tables, created or upgraded first. */
   static async create(
     database: DatabaseService,
-    options: { keep: number },
+    options: StoreOptions,
   ): Promise<LifecycleStore> {
-    const db = await database.getClient();
-    if (!database.migrations?.skip) {
-      await db.migrate.latest({
-        directory: resolvePackagePath(
-          '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc',
-          'migrations',
-        ),
-        // The scaffolder's database: its own migrations keep their table.
-        tableName: 'pulumi_azure_oidc_knex_migrations',
-      });
-    }
-    return new LifecycleStore(db, options.keep);
+    return LifecycleStore.over(await moduleDatabase(database), options);
+  }
+
+  /** The store over tables `moduleDatabase` made. */
+  static over(db: Knex, options: StoreOptions): LifecycleStore {
+    return new LifecycleStore(
+      db,
+      options.keep,
+      options.redact ?? (text => text),
+    );
   }
 
   /** Keeps a result, and drops the oldest beyond the number kept. */
@@ -56,7 +61,7 @@ export class LifecycleStore {
         kind,
         status,
         checked_at: new Date(checkedAt),
-        result: JSON.stringify(result),
+        result: this.redact(JSON.stringify(result)),
       });
       const kept = tx(CHECKS)
         .select('id')

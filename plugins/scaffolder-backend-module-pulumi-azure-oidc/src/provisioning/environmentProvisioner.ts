@@ -9,6 +9,7 @@ import {
   ProvisionPlan,
   ProvisionRequest,
   Requester,
+  requestedOrganization,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { createHash } from 'node:crypto';
 import { SecretRedactor } from '../secrets';
@@ -32,6 +33,10 @@ import {
   escEnvironmentLabel,
   resourceLabels,
 } from './progress';
+import {
+  EnvironmentLocks,
+  exclusively,
+} from '../coordination/environmentLocks';
 import { EscDefinitions } from './escDefinitions';
 import { PlanningServices, planRequest } from './planning';
 import { reportPreview } from './previewReport';
@@ -51,6 +56,8 @@ export interface ProvisionerOptions {
   redactor: SecretRedactor;
   /** Dry runs read the environment's stack, to show what an update would change. */
   compareWithStack?: boolean;
+  /** One change per environment at a time, across replicas. */
+  locks?: EnvironmentLocks;
 }
 
 /** What a task brings: its request, its user, and its scaffolder context. */
@@ -96,7 +103,29 @@ export class EnvironmentProvisioner {
 
   /** Errors keep their class and cause; their words lose every secret. */
   provision(task: ProvisionTask): Promise<ProvisionResult> {
-    return this.options.redactor.masking(() => this.provisionOnce(task));
+    // From the ownership check to the last write, no other task of any
+    // replica changes the environment.
+    const { request } = task;
+    const organization = requestedOrganization(
+      request,
+      this.options.planContext,
+    );
+    const environmentRef =
+      !task.dryRun && organization && request.project && request.environment
+        ? `${organization}/${request.project}/${request.environment}`
+        : undefined;
+    return this.options.redactor.masking(() =>
+      exclusively(
+        this.options.locks,
+        environmentRef,
+        {
+          heldFor: `a provision run by ${task.requester.userEntityRef}`,
+          signal: task.signal,
+          log: task.log,
+        },
+        () => this.provisionOnce(task),
+      ),
+    );
   }
 
   private async provisionOnce(task: ProvisionTask): Promise<ProvisionResult> {
