@@ -7,6 +7,7 @@ import { startTestBackend, mockServices } from '@backstage/backend-test-utils';
 import authPlugin from '@backstage/plugin-auth-backend';
 import guestAuthProvider from '@backstage/plugin-auth-backend-module-guest-provider';
 import { ConfigReader } from '@backstage/config';
+import { ConfigSources, FileConfigSource } from '@backstage/config-loader';
 import { readHttpServerOptions } from '@backstage/backend-defaults/rootHttpRouter';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -41,14 +42,27 @@ const PRODUCTION_VARIABLES = {
 };
 
 const development = () => repositoryFile('app-config.yaml');
-const production = () =>
-  ConfigReader.fromConfigs([
-    { context: 'app-config.yaml', data: development() },
-    {
-      context: 'app-config.production.yaml',
-      data: repositoryFile('app-config.production.yaml', PRODUCTION_VARIABLES),
-    },
-  ]);
+
+/**
+ * The production configuration layered on app-config.yaml as the backend
+ * loads it (Backstage's config loader, which refuses layers that disagree
+ * on a key's type), `${…}` filled in.
+ */
+async function production() {
+  const source = ConfigSources.merge(
+    ['app-config.yaml', 'app-config.production.yaml'].map(name =>
+      FileConfigSource.create({
+        path: resolve(backendDir, '../..', name),
+        watch: false,
+        substitutionFunc: async variable =>
+          (PRODUCTION_VARIABLES as Record<string, string>)[variable],
+      }),
+    ),
+  );
+  const config = await ConfigSources.toConfig(source);
+  config.close();
+  return config;
+}
 
 describe('where the portal listens', () => {
   it('listens on loopback only in development', () => {
@@ -62,10 +76,12 @@ describe('where the portal listens', () => {
     expect(new URL(config.getString('app.baseUrl')).hostname).toBe('localhost');
   });
 
-  it('listens on every interface in production, as containers and probes need', () => {
-    expect(
-      readHttpServerOptions(production().getConfig('backend')).listen,
-    ).toEqual({ host: '', port: 7007 });
+  it('listens on every interface in production, as containers and probes need', async () => {
+    const config = await production();
+    expect(readHttpServerOptions(config.getConfig('backend')).listen).toEqual({
+      host: '',
+      port: 7007,
+    });
   });
 });
 
@@ -78,7 +94,7 @@ describe('guest sign-in', () => {
   /** Starts auth with the guest provider as `NODE_ENV` says, and asks for a session. */
   async function guestSession(nodeEnv: string) {
     process.env.NODE_ENV = nodeEnv;
-    const { backend: _backend, ...data } = production().get<any>();
+    const { backend: _backend, ...data } = (await production()).get<any>();
     const backend = await startTestBackend({
       features: [
         authPlugin,

@@ -9,9 +9,12 @@
  * lines of `pulumi-<version>-checksums.txt`, published with the release
  * (https://github.com/pulumi/pulumi/releases/download/v<version>/pulumi-<version>-checksums.txt),
  * check them against the archives themselves (`sha256sum`), and add them
- * below. The default version is the one of the bundled
+ * to `cliChecksums.json` as `{ "<version>": { "linux-x64": "<sha256>", … } }`.
+ * The default version is the one of the bundled
  * `@pulumi/pulumi`, so add that one when the SDK is upgraded.
  */
+
+import checksums from './cliChecksums.json';
 
 /** `<os>-<arch>` as Pulumi names its archives. */
 export type CliPlatform =
@@ -26,7 +29,9 @@ export type CliChecksums = Readonly<
 >;
 
 /**
- * Empty: no published checksums could be checked from where this table was
- * written. Until a version is added, auto-install refuses and says so.
+ * The table, in `cliChecksums.json` so that the container image's build
+ * verifies the archive it installs against the same values. Empty: no
+ * published checksums could be checked from where this table was written.
+ * Until a version is added, auto-install refuses and says so.
  */
-export const PULUMI_CLI_CHECKSUMS: CliChecksums = {};
+export const PULUMI_CLI_CHECKSUMS: CliChecksums = checksums;

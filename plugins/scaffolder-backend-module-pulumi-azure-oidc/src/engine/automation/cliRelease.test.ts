@@ -37,13 +37,13 @@ describe('cliRelease', () => {
 
   it('refuses a version without committed checksums, naming the supported ones', () => {
     expect(() => release({ version: '3.200.0' })).toThrow(
-      "pulumiAzureOidc.cli.version must be a version whose release checksums are committed in plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.ts (3.250.0, 3.240.0, 3.99.0), got '3.200.0'. Choose one of them, or add the checksums of 3.200.0 to that file",
+      "pulumiAzureOidc.cli.version must be a version whose release checksums are committed in plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.json (3.250.0, 3.240.0, 3.99.0), got '3.200.0'. Choose one of them, or add the checksums of 3.200.0 to that file",
     );
   });
 
   it('refuses while no checksums are committed, and says where to add them', () => {
     expect(() => release({ checksums: {} })).toThrow(
-      'No Pulumi CLI can be installed or verified: plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.ts holds no release checksums yet. Add those of 3.240.0',
+      'No Pulumi CLI can be installed or verified: plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.json holds no release checksums yet. Add those of 3.240.0',
     );
   });
 

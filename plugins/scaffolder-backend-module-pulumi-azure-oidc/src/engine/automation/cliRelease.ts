@@ -10,7 +10,7 @@ export const PULUMI_RELEASES_URL = 'https://get.pulumi.com/releases/sdk';
 
 /** Where checksums are added, for messages. */
 export const CHECKSUMS_FILE =
-  'plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.ts';
+  'plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.json';
 
 export interface CliRelease {
   version: string;

@@ -247,7 +247,7 @@ describe('PulumiCli', () => {
 
     it('refuses, at start-up, a configured version without committed checksums', () => {
       expect(() => installer({ version: '3.200.0' })).toThrow(
-        "pulumiAzureOidc.cli.version must be a version whose release checksums are committed in plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.ts (3.250.0, 3.240.0), got '3.200.0'",
+        "pulumiAzureOidc.cli.version must be a version whose release checksums are committed in plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.json (3.250.0, 3.240.0), got '3.200.0'",
       );
       // Only installing needs one.
       expect(() =>
@@ -257,7 +257,7 @@ describe('PulumiCli', () => {
 
     it('refuses to install while no checksums are committed, naming the file to add them to', async () => {
       await expect(installer({ checksums: {} }).get()).rejects.toThrow(
-        'No Pulumi CLI can be installed or verified: plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.ts holds no release checksums yet. Add those of 3.250.0',
+        'No Pulumi CLI can be installed or verified: plugins/scaffolder-backend-module-pulumi-azure-oidc/src/engine/automation/cliChecksums.json holds no release checksums yet. Add those of 3.250.0',
       );
       // By default, the version named is the bundled SDK's.
       const { version } = jest.requireActual('@pulumi/pulumi/package.json');
