@@ -19,6 +19,7 @@ export {
 } from './wiring';
 export { TrustVerifier, CHECKS } from './lifecycle/trustVerifier';
 export {
+  describeDrift,
   DriftMonitor,
   type DriftMonitorOptions,
   type RoundSummary,
@@ -27,6 +28,7 @@ export { LifecycleStore } from './lifecycle/lifecycleStore';
 export * from './actions';
 export {
   ConfigProblem,
+  configuredSecrets,
   readPulumiAzureOidcConfig,
   type AzureCredentials,
   type PulumiAzureOidcSettings,

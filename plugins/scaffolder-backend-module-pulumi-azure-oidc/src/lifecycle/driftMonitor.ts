@@ -15,7 +15,7 @@ import {
   ESC_ENVIRONMENT_ENTITY_TYPE,
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { EnvironmentEngine } from '../engine/engine';
+import { Drift, EnvironmentEngine } from '../engine/engine';
 import { resourceLabel } from '../provisioning/progress';
 import { EscEnvironments } from '../pulumiCloud/escEnvironments';
 import { parseEnvironmentRef } from './environmentTarget';
@@ -87,14 +87,7 @@ export class DriftMonitor {
       const drift: string[] = [];
       if (state.resources > 0) {
         const refreshed = await engine.refresh(environment, { signal });
-        drift.push(
-          ...refreshed.drift.map(
-            d =>
-              `${d.change}: ${resourceLabel(d.resource)}${
-                d.resource.changed ? ` (${d.resource.changed.join(', ')})` : ''
-              }`,
-          ),
-        );
+        drift.push(...refreshed.drift.map(describeDrift));
       }
       drift.push(
         ...(await this.definitionDrift(environmentRef, state, signal)),
@@ -182,4 +175,12 @@ async function inParallel<T>(
     },
   );
   await Promise.all(lanes);
+}
+
+/** One line for a resource that differs: `changed: <label> (<properties>)`. */
+export function describeDrift(drift: Drift): string {
+  const changed = drift.resource.changed
+    ? ` (${drift.resource.changed.join(', ')})`
+    : '';
+  return `${drift.change}: ${resourceLabel(drift.resource)}${changed}`;
 }
