@@ -21,7 +21,7 @@ export interface StartMode {
   env: string;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as { port: number };
@@ -62,11 +62,9 @@ export class Backend {
       }),
     );
     const started = performance.now();
-    const child = spawn(
-      process.execPath,
-      [
-        ...mode.node,
-        '--expose-gc',
+    const { child } = await spawnBackend({
+      node: [...mode.node, '--expose-gc'],
+      args: [
         'dev/benchBackend.ts',
         ...(withGoldenPath ? [] : ['--without-golden-path']),
         '--config',
@@ -74,32 +72,11 @@ export class Backend {
         '--config',
         overlay,
       ],
-      {
-        cwd: backendDir,
-        env: { ...process.env, NODE_ENV: mode.env },
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      },
-    );
-    let stderr = '';
-    child.stderr!.on('data', chunk => {
-      stderr = (stderr + chunk).slice(-4000);
+      env: { ...process.env, NODE_ENV: mode.env },
+      baseUrl,
+      onFailure: () => rmSync(directory, { recursive: true, force: true }),
     });
     const backend = new Backend(child, baseUrl, directory);
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (child.exitCode !== null) {
-        throw new Error(`the backend exited while starting:\n${stderr}`);
-      }
-      const ready = await fetch(`${baseUrl}/.backstage/health/v1/readiness`)
-        .then(r => r.ok)
-        .catch(() => false);
-      if (ready) break;
-      if (Date.now() > deadline) {
-        await backend.stop();
-        throw new Error(`the backend did not get ready:\n${stderr}`);
-      }
-      await new Promise(r => setTimeout(r, 25));
-    }
     return { backend, startMilliseconds: performance.now() - started };
   }
 
@@ -121,6 +98,50 @@ export class Backend {
     this.child.kill('SIGTERM');
     await exited;
     rmSync(this.directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts a backend entry point of this package (with IPC) and waits until
+ * its readiness route says so; kills it if it does not get there.
+ */
+export async function spawnBackend(options: {
+  node: readonly string[];
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  baseUrl: string;
+  onFailure?: () => void;
+}) {
+  const child = spawn(process.execPath, [...options.node, ...options.args], {
+    cwd: backendDir,
+    env: options.env,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', chunk => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const stderrTail = () => stderr;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      options.onFailure?.();
+      throw new Error(`the backend exited while starting:\n${stderr}`);
+    }
+    const ready = await fetch(
+      `${options.baseUrl}/.backstage/health/v1/readiness`,
+    )
+      .then(r => r.ok)
+      .catch(() => false);
+    if (ready) return { child, stderr: stderrTail };
+    if (Date.now() > deadline) {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+      options.onFailure?.();
+      throw new Error(`the backend did not get ready:\n${stderr}`);
+    }
+    await new Promise(r => setTimeout(r, 25));
   }
 }
 

@@ -1,83 +1,62 @@
 /**
- * Two portal backends sharing one PostgreSQL, as two replicas behind a load
- * balancer: each runs the tasks its scaffolder takes from the shared task
- * table, over one stand-in engine whose stacks both see, as remote state
- * is. Tasks are submitted at once, half to each replica; the test records
- * which replica ran each change and checks that changes of one environment
- * took turns, that everything ran once, and that stacks and catalog agree.
+ * Two portal backend processes on loopback ports sharing one PostgreSQL, as
+ * two replicas behind a load balancer: each runs the tasks its scaffolder
+ * takes from the shared task table, over a stand-in engine whose stacks
+ * live in that PostgreSQL too, as remote state does, and which records who
+ * ran each change and when (dev/sharedStandInStacks.ts).
  *
- * Both backends run in this process, so a replica cannot be killed here:
- * a lease left by a dead replica is tested with EnvironmentLocks.
+ * First a burst, sent half to each replica: every task ran once, changes of
+ * one environment took turns, stacks and catalog agree, no lease is left.
+ * Then one replica is killed (SIGKILL) in the middle of a change: Backstage's
+ * task recovery (scaffolder.taskRecovery) hands its task to the other
+ * replica, the lease it held expires and is taken over, the stack lock its
+ * run left is released, and the environment converges, as a re-run shows.
  */
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
-import { EnvironmentEngine } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
+import { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { stringify } from 'yaml';
+import { freePort, spawnBackend } from '../dev/portalProcess';
+import { STAND_IN_TABLES } from '../dev/sharedStandInStacks';
 import {
   answers,
+  goldenPathConfig,
   runTemplate,
-  stacks,
-  standIn,
-  startGoldenPathPortal,
   template,
 } from './__testUtils__/goldenPath';
-import { eventually } from './__testUtils__/portalBackend';
+import { eventually, signInAsGuest } from './__testUtils__/portalBackend';
 import {
   POSTGRES_URL,
   postgresSuiteTitle,
   testPostgres,
 } from './__testUtils__/postgres';
 
-const title = postgresSuiteTitle('two replicas on one PostgreSQL');
+const title = postgresSuiteTitle('two replica processes on one PostgreSQL');
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
+
+const TRANSFORM = require.resolve('@backstage/cli/config/nodeTransform.cjs');
+/** How long the stand-in's updates take: long enough to overlap, or to be killed in. */
+const UPDATE_MS = 1000;
+const LEASE_SECONDS = 5;
+const STALE_TASK_SECONDS = 5;
 
 type Change = {
   replica: string;
   kind: 'apply' | 'destroy';
   environmentRef: string;
   start: number;
+  /** None: the replica was killed during the change. */
   end?: number;
 };
 
-/**
- * One replica's view of the shared stand-in: every change it runs is
- * recorded, and takes a while, as a real update does, so that changes that
- * did not take turns would overlap.
- */
-function replicaEngine(replica: string, changes: Change[]): EnvironmentEngine {
-  const recorded = async <T>(
-    kind: Change['kind'],
-    environmentRef: string,
-    run: () => Promise<T>,
-  ) => {
-    const change: Change = {
-      replica,
-      kind,
-      environmentRef,
-      start: Date.now(),
-    };
-    changes.push(change);
-    await new Promise(resolve => setTimeout(resolve, 1000));
-    try {
-      return await run();
-    } finally {
-      change.end = Date.now();
-    }
-  };
-  return {
-    ...standIn,
-    apply: (plan, options) =>
-      recorded('apply', plan.environmentRef, () =>
-        standIn.apply(plan, options),
-      ),
-    destroy: (environment, options) =>
-      recorded(
-        'destroy',
-        `${environment.organization}/${environment.project}/${environment.environment}`,
-        () => standIn.destroy(environment, options),
-      ),
-  };
-}
+type Replica = Awaited<ReturnType<typeof signInAsGuest>> & {
+  name: string;
+  child: ChildProcess;
+};
 
 const environmentAnswers = (index: number) => ({
   ...answers,
@@ -85,52 +64,145 @@ const environmentAnswers = (index: number) => ({
   system: undefined,
   description: `Environment ${index}`,
 });
-const entityName = (index: number) =>
-  escEnvironmentEntityName({
+const entityPath = (index: number) =>
+  `/api/catalog/entities/by-name/resource/default/${escEnvironmentEntityName({
     organization: 'acme',
     project: 'payments',
     environment: `env-${index}`,
-  });
+  })}`;
+
+/** Changes whose times overlap, per environment. */
+function overlapping(changes: Change[], killedAt = Infinity) {
+  const byEnvironment = new Map<string, Change[]>();
+  for (const change of changes) {
+    byEnvironment.set(change.environmentRef, [
+      ...(byEnvironment.get(change.environmentRef) ?? []),
+      change,
+    ]);
+  }
+  const overlaps: string[] = [];
+  for (const [environmentRef, ofOne] of byEnvironment) {
+    const ordered = [...ofOne].sort((x, y) => x.start - y.start);
+    for (let i = 1; i < ordered.length; i++) {
+      if (ordered[i].start < (ordered[i - 1].end ?? killedAt)) {
+        overlaps.push(environmentRef);
+      }
+    }
+  }
+  return { overlaps, byEnvironment };
+}
 
 (POSTGRES_URL ? describe : describe.skip)(title, () => {
   const data = createMockDirectory();
   const postgres = testPostgres();
-  const changes: Change[] = [];
-  let replicas: Array<Awaited<ReturnType<typeof startGoldenPathPortal>>>;
+  const standInDatabase = `${postgres.prefix}standin`;
+  const standInUrl = () => {
+    const url = new URL(POSTGRES_URL!);
+    url.pathname = `/${standInDatabase}`;
+    return url.toString();
+  };
+  let standIn: Pool;
+  const replicas: Replica[] = [];
+
+  const changes = async (): Promise<Change[]> =>
+    (
+      await standIn.query(
+        'SELECT replica, kind, environment_ref, started_at, ended_at FROM standin_changes ORDER BY id',
+      )
+    ).rows.map(row => ({
+      replica: row.replica,
+      kind: row.kind,
+      environmentRef: row.environment_ref,
+      start: Number(row.started_at),
+      end: row.ended_at === null ? undefined : Number(row.ended_at),
+    }));
+  const stackOwner = async (index: number) =>
+    (
+      await standIn.query(
+        'SELECT state FROM standin_stacks WHERE stack_name = $1',
+        [`acme.payments.env-${index}`],
+      )
+    ).rows[0]?.state.owner;
+  const leases = () =>
+    postgres.query(
+      `${postgres.prefix}scaffolder`,
+      'SELECT environment_key FROM pulumi_azure_oidc_environment_locks',
+    );
+
+  async function startReplica(name: string): Promise<Replica> {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const overlay = join(data.path, `replica-${name}.yaml`);
+    writeFileSync(
+      overlay,
+      stringify(
+        goldenPathConfig(data.path, {
+          backend: {
+            baseUrl,
+            listen: { port, host: '127.0.0.1' },
+            database: postgres.database(),
+          },
+          scaffolder: {
+            // Few tasks at once per replica, so that both take their share.
+            concurrentTasksLimit: 3,
+            taskRecovery: {
+              enabled: true,
+              staleTimeout: { seconds: STALE_TASK_SECONDS },
+            },
+          },
+          pulumiAzureOidc: {
+            replicas: 2,
+            // Remote state, as two replicas need; the stand-in keeps it.
+            state: { backendUrl: 'azblob://state', passphrase: 'not-secret' },
+            locks: { waitSeconds: 120, leaseSeconds: LEASE_SECONDS },
+          },
+        }),
+      ),
+    );
+    const { child } = await spawnBackend({
+      node: ['--require', TRANSFORM],
+      args: ['dev/replicaBackend.ts', '--config', overlay],
+      env: {
+        ...process.env,
+        REPLICA_NAME: name,
+        STAND_IN_DATABASE_URL: standInUrl(),
+        STAND_IN_UPDATE_MS: String(UPDATE_MS),
+      },
+      baseUrl,
+    });
+    return { name, child, ...(await signInAsGuest(baseUrl)) };
+  }
 
   beforeAll(async () => {
-    const config = {
-      backend: { database: postgres.database() },
-      // Few tasks at once per replica, so that both take their share.
-      scaffolder: { concurrentTasksLimit: 3 },
-      pulumiAzureOidc: {
-        replicas: 2,
-        // Remote state, as two replicas need; the stand-in keeps it.
-        state: { backendUrl: 'azblob://state', passphrase: 'not-secret' },
-        locks: { waitSeconds: 120 },
-      },
-    };
-    replicas = [];
-    for (const name of ['A', 'B']) {
-      replicas.push(
-        await startGoldenPathPortal(
-          data.path,
-          config,
-          replicaEngine(name, changes),
-        ),
-      );
-    }
+    await postgres.query('postgres', `CREATE DATABASE "${standInDatabase}"`);
+    await postgres.query(standInDatabase, STAND_IN_TABLES);
+    standIn = new Pool({
+      connectionString: standInUrl(),
+      max: 2,
+      idleTimeoutMillis: 200,
+    });
+    // One after the other, as a rolling start does: two backends migrating
+    // an empty database at once fail on knex's migration lock
+    // (backstage/charts#300), and are restarted by their orchestrator.
+    for (const name of ['A', 'B']) replicas.push(await startReplica(name));
   });
 
   afterAll(async () => {
-    for (const replica of replicas ?? []) await replica.stop();
+    await Promise.all(
+      replicas.map(async ({ child }) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise(r => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
+    await standIn?.end();
     await postgres.drop();
   });
 
   it('runs every task once, one change per environment at a time, and ends where stacks and catalog agree', async () => {
     const [a, b] = replicas;
-    // Five environments to decommission during the burst, provisioned
-    // through both replicas, whose signing keys the other then knows.
+    // Five environments to decommission during the burst.
     for (let index = 10; index < 15; index++) {
       const run = await runTemplate(
         index % 2 ? b : a,
@@ -138,7 +210,7 @@ const entityName = (index: number) =>
       );
       expect(run.errors).toEqual([]);
     }
-    changes.length = 0;
+    await standIn.query('DELETE FROM standin_changes');
 
     const started = Date.now();
     const dryRuns = Array.from({ length: 50 }, (_, index) =>
@@ -176,60 +248,31 @@ const entityName = (index: number) =>
       r => r.status !== 'completed',
     );
     expect(failures.flatMap(r => r.errors)).toEqual([]);
-    expect(changes.filter(c => c.kind === 'apply')).toHaveLength(20);
-    expect(changes.filter(c => c.kind === 'destroy')).toHaveLength(5);
+    const ran = await changes();
+    expect(ran.filter(c => c.kind === 'apply')).toHaveLength(20);
+    expect(ran.filter(c => c.kind === 'destroy')).toHaveLength(5);
 
     // Both replicas ran changes; changes of one environment never overlapped.
-    const ranBy = new Set(changes.map(c => c.replica));
-    expect([...ranBy].sort()).toEqual(['A', 'B']);
-    const byEnvironment = new Map<string, Change[]>();
-    for (const change of changes) {
-      byEnvironment.set(change.environmentRef, [
-        ...(byEnvironment.get(change.environmentRef) ?? []),
-        change,
-      ]);
-    }
-    let splitAcrossReplicas = 0;
-    for (const [environmentRef, ofOne] of byEnvironment) {
-      const ordered = [...ofOne].sort((x, y) => x.start - y.start);
-      for (let i = 1; i < ordered.length; i++) {
-        expect({
-          environmentRef,
-          overlap: ordered[i].start < ordered[i - 1].end!,
-        }).toEqual({ environmentRef, overlap: false });
-      }
-      if (new Set(ofOne.map(c => c.replica)).size > 1) splitAcrossReplicas++;
-    }
+    expect([...new Set(ran.map(c => c.replica))].sort()).toEqual(['A', 'B']);
+    const { overlaps, byEnvironment } = overlapping(ran);
+    expect(overlaps).toEqual([]);
+    const splitAcrossReplicas = [...byEnvironment.values()].filter(
+      ofOne => new Set(ofOne.map(c => c.replica)).size > 1,
+    ).length;
 
     // Stacks and catalog agree: ten environments there, five gone.
     for (let index = 0; index < 10; index++) {
-      expect(stacks.get(`acme.payments.env-${index}`)?.owner).toBe(
-        'group:default/payments-team',
-      );
+      expect(await stackOwner(index)).toBe('group:default/payments-team');
       await eventually(async () => {
-        const { status } = await b.call(
-          'GET',
-          `/api/catalog/entities/by-name/resource/default/${entityName(index)}`,
-        );
+        const { status } = await b.call('GET', entityPath(index));
         return status === 200 ? true : undefined;
       });
     }
     for (let index = 10; index < 15; index++) {
-      expect(stacks.has(`acme.payments.env-${index}`)).toBe(false);
-      const { status } = await a.call(
-        'GET',
-        `/api/catalog/entities/by-name/resource/default/${entityName(index)}`,
-      );
-      expect(status).toBe(404);
+      expect(await stackOwner(index)).toBeUndefined();
+      expect((await a.call('GET', entityPath(index))).status).toBe(404);
     }
-
-    // No lease is left behind.
-    expect(
-      await postgres.query(
-        `${postgres.prefix}scaffolder`,
-        'SELECT environment_key FROM pulumi_azure_oidc_environment_locks',
-      ),
-    ).toEqual([]);
+    expect(await leases()).toEqual([]);
 
     const waits = [...provisioned, ...decommissioned].flatMap(run =>
       [...run.log.matchAll(/now, after waiting (\d+) s/g)].map(m =>
@@ -239,17 +282,113 @@ const entityName = (index: number) =>
     // eslint-disable-next-line no-console
     console.log(
       [
-        `two replicas: ${dry.length} dry runs, ${provisioned.length} provisioning and ${decommissioned.length} decommission tasks`,
+        `two replica processes: ${dry.length} dry runs, ${provisioned.length} provisioning and ${decommissioned.length} decommission tasks`,
         `${failures.length} failed; wall time ${wallSeconds.toFixed(1)} s`,
         `changes run by replica: A ${
-          changes.filter(c => c.replica === 'A').length
-        }, B ${changes.filter(c => c.replica === 'B').length}`,
+          ran.filter(c => c.replica === 'A').length
+        }, B ${ran.filter(c => c.replica === 'B').length}`,
         `${splitAcrossReplicas} of 10 environments had their two provisioning tasks on different replicas`,
         `${waits.length} tasks waited for a lease; the longest ${Math.max(
           0,
           ...waits,
         )} s`,
       ].join('\n'),
+    );
+  });
+
+  it('recovers the task of a replica killed mid-change, on the other replica, and converges', async () => {
+    await standIn.query('DELETE FROM standin_changes');
+    const ENV = 20;
+    const environmentRef = `acme/payments/env-${ENV}`;
+    // Two tasks for one environment, one sent to each replica.
+    const created = await Promise.all(
+      replicas.map(async replica => {
+        const { status, body } = await replica.call(
+          'POST',
+          '/api/scaffolder/v2/tasks',
+          {
+            templateRef: 'template:default/azure-esc-environment',
+            values: environmentAnswers(ENV),
+          },
+        );
+        expect(status).toBe(201);
+        return body.id as string;
+      }),
+    );
+
+    // The replica that is changing the environment dies in the middle of it.
+    const doomed = await eventually(async () => {
+      const running = (await changes()).find(c => c.end === undefined);
+      return running && replicas.find(r => r.name === running.replica);
+    });
+    const exited = new Promise(r => doomed.child.once('exit', r));
+    doomed.child.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
+    const survivor = replicas.find(r => r !== doomed)!;
+    // eslint-disable-next-line no-console
+    console.log(`killed replica ${doomed.name} mid-change`);
+
+    // Both tasks end on the survivor: the killed one by task recovery.
+    const ended = await Promise.all(
+      created.map(id =>
+        eventually(async () => {
+          const task = await survivor.getJson(`/api/scaffolder/v2/tasks/${id}`);
+          return ['completed', 'failed'].includes(task.status)
+            ? task
+            : undefined;
+        }, 120_000),
+      ),
+    );
+    const recoveredAt = Date.now();
+    const events = await Promise.all(
+      created.map(id =>
+        survivor.getJson(`/api/scaffolder/v2/tasks/${id}/events`),
+      ),
+    );
+    const logs = events.map(ofTask =>
+      ofTask.map((event: any) => event.body?.message ?? '').join('\n'),
+    );
+    expect(ended.map(task => task.status)).toEqual(['completed', 'completed']);
+    expect(
+      events.flat().filter((event: any) => event.type === 'recovered'),
+    ).not.toEqual([]);
+    expect(logs.join('\n')).toMatch(
+      new RegExp(
+        `The lease on ${environmentRef} expired while held for a provision run by user:default/guest, which stopped without finishing`,
+      ),
+    );
+
+    // The killed change never overlapped another; the survivor finished it.
+    const ran = await changes();
+    expect(overlapping(ran, killedAt).overlaps).toEqual([]);
+    expect(ran.filter(c => c.end === undefined)).toEqual([
+      expect.objectContaining({ replica: doomed.name }),
+    ]);
+    expect(
+      ran.filter(c => c.end !== undefined).map(c => c.replica),
+    ).not.toContain(doomed.name);
+    expect(await stackOwner(ENV)).toBe('group:default/payments-team');
+    await eventually(async () => {
+      const { status } = await survivor.call('GET', entityPath(ENV));
+      return status === 200 ? true : undefined;
+    });
+    expect(await leases()).toEqual([]);
+    expect(
+      (await standIn.query('SELECT stack_name FROM standin_stack_locks')).rows,
+    ).toEqual([]);
+
+    // A re-run finds nothing to do.
+    const rerun = await runTemplate(survivor, environmentAnswers(ENV));
+    expect(rerun.status).toBe('completed');
+    expect(rerun.log).toMatch(/\(0 created, 0 updated, 0 replaced, 0 deleted/);
+    // eslint-disable-next-line no-console
+    console.log(
+      `after the kill: both tasks of ${environmentRef} completed on replica ${
+        survivor.name
+      } within ${((recoveredAt - killedAt) / 1000).toFixed(
+        1,
+      )} s (lease ${LEASE_SECONDS} s, stale task ${STALE_TASK_SECONDS} s)`,
     );
   });
 });

@@ -5,8 +5,8 @@
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import scaffolderPulumiAzureOidc, {
   createPulumiAzureOidcModule,
-  EnvironmentEngine,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
+import { STAND_IN_IDENTITY } from '../../dev/standInBackend';
 import { standInEngine } from '../../dev/standInEngine';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -26,14 +26,10 @@ export const ENTITY = escEnvironmentEntityName({
   project: 'payments',
   environment: 'prod',
 });
-export const TENANT = '99999999-8888-7777-6666-555555555555';
-export const CLIENT_ID = '5f6e7d8c-0000-4000-8000-000000000001';
+export const { tenantId: TENANT, clientId: CLIENT_ID } = STAND_IN_IDENTITY;
 
 /** The stand-in engine, and what each of its stacks holds. */
-export const { engine: standIn, stacks } = standInEngine({
-  tenantId: TENANT,
-  clientId: CLIENT_ID,
-});
+export const { engine: standIn, stacks } = standInEngine(STAND_IN_IDENTITY);
 export const stackStates = stacks;
 
 /** The module, with the stand-in engine instead of the Automation API. */
@@ -69,49 +65,57 @@ export const answers = {
 };
 
 /**
- * Starts the portal's backend with the stand-in engine, the repository's
- * configuration and the golden path's test settings, over `overrides`
- * (whose `pulumiAzureOidc` keys replace the test settings' one by one).
+ * The repository's configuration with the golden path's test settings, over
+ * `overrides` (whose `pulumiAzureOidc` keys replace the test settings' one
+ * by one), its data under `dataDirectory`.
  */
-export function startGoldenPathPortal(
+export function goldenPathConfig(
   dataDirectory: string,
   { pulumiAzureOidc = {}, ...overrides }: Record<string, object> = {},
-  /** Another engine than the shared stand-in, such as one replica's view of it. */
-  replicaEngine?: EnvironmentEngine,
 ) {
   const config = repositoryConfig();
+  return withGuestOutsideDevelopment({
+    ...config,
+    catalog: { ...config.catalog, processingInterval: { seconds: 1 } },
+    integrations: {
+      github: [{ host: 'github.com', token: 'not-used-by-dry-runs' }],
+    },
+    pulumiAzureOidc: {
+      dataDirectory: resolve(dataDirectory, 'pulumi'),
+      localCatalog: { directory: resolve(dataDirectory, 'catalog') },
+      pulumiCloud: { organization: 'acme' },
+      azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
+      guardrails: {
+        allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
+        allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
+        allowSubscriptionScope: true,
+        allowIacSubject: true,
+      },
+      ...pulumiAzureOidc,
+    },
+    ...overrides,
+  });
+}
+
+/** Starts the portal's backend with the stand-in engine and `goldenPathConfig`. */
+export function startGoldenPathPortal(
+  dataDirectory: string,
+  overrides: Record<string, object> = {},
+) {
   return startPortalBackend(
     [
       ...apiFeatures.filter(f => f !== scaffolderPulumiAzureOidc),
-      replicaEngine
-        ? createPulumiAzureOidcModule({ createEngine: () => replicaEngine })
-        : scaffolderModuleWithStandInEngine,
+      scaffolderModuleWithStandInEngine,
     ],
-    withGuestOutsideDevelopment({
-      ...config,
-      catalog: { ...config.catalog, processingInterval: { seconds: 1 } },
-      integrations: {
-        github: [{ host: 'github.com', token: 'not-used-by-dry-runs' }],
-      },
-      pulumiAzureOidc: {
-        dataDirectory: resolve(dataDirectory, 'pulumi'),
-        localCatalog: { directory: resolve(dataDirectory, 'catalog') },
-        pulumiCloud: { organization: 'acme' },
-        azure: { tenantId: TENANT, defaultSubscriptionId: SUBSCRIPTION },
-        guardrails: {
-          allowedSubscriptions: [{ id: SUBSCRIPTION, name: 'Payments' }],
-          allowedRoles: ['Reader', 'Contributor', 'Key Vault Secrets User'],
-          allowSubscriptionScope: true,
-          allowIacSubject: true,
-        },
-        ...pulumiAzureOidc,
-      },
-      ...overrides,
-    }),
+    goldenPathConfig(dataDirectory, overrides),
   );
 }
 
-type Portal = Awaited<ReturnType<typeof startPortalBackend>>;
+/** A portal the guest has signed in to. */
+type Portal = Pick<
+  Awaited<ReturnType<typeof startPortalBackend>>,
+  'call' | 'getJson'
+>;
 
 /** Runs a template as the guest; how the task ended, its errors and its whole log. */
 export async function runTemplate(

@@ -28,11 +28,12 @@ export function repositoryConfig() {
   return config;
 }
 
-/** Polls until the probe returns something, for up to 30 seconds. */
+/** Polls until the probe returns something, for up to 30 seconds by default. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
 ): Promise<T> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
@@ -44,7 +45,7 @@ export async function eventually<T>(
 /**
  * Starts the given features with real authentication, so that the guest
  * token and the permission round trips are those of a browser session, and
- * signs in as the guest once the catalog knows the guest user.
+ * signs in as the guest.
  */
 export async function startPortalBackend(
   features: BackendFeature[],
@@ -60,7 +61,19 @@ export async function startPortalBackend(
     ],
   });
   const baseUrl = `http://localhost:${backend.server.port()}`;
+  return {
+    backend,
+    baseUrl,
+    ...(await signInAsGuest(baseUrl)),
+    stop: () => backend.stop(),
+  };
+}
 
+/**
+ * Signs in to the portal at `baseUrl` as the guest, once the catalog knows
+ * the guest's groups; calls its API with the guest's token.
+ */
+export async function signInAsGuest(baseUrl: string) {
   const guestToken = await eventually(async () => {
     const response = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },
@@ -99,7 +112,7 @@ export async function startPortalBackend(
     return body;
   }
 
-  return { backend, baseUrl, call, getJson, stop: () => backend.stop() };
+  return { call, getJson };
 }
 
 /** The guest provider refuses to work outside development unless told. */

@@ -17,11 +17,15 @@
  *
  * `crashAt` kills the update while that resource is being created: the
  * object exists in the stand-in, the stack holds a pending create for it,
- * as after a backend killed mid-update.
+ * and stays locked, as after a backend killed mid-update. Until `cancel`,
+ * what takes the update lock fails as a DIY backend's CLI does ("the stack
+ * is currently locked by 1 lock(s)", a ConcurrentUpdateError); previews
+ * and exports take no lock.
  */
 import { AzureStandIn } from '@esc-azure-oidc/test-utils';
 import {
   CommandError,
+  ConcurrentUpdateError,
   Deployment,
   EngineEvent,
   UpOptions,
@@ -61,6 +65,8 @@ export interface FakeAzureStack extends EngineStack {
   outputs?: Record<string, unknown>;
   /** A destroy fails with this message instead, once. */
   failDestroy?: string;
+  /** Whether a killed update left the stack locked. */
+  locked: boolean;
 }
 
 export function fakeAzureStack(
@@ -90,10 +96,15 @@ export function fakeAzureStack(
     },
     async setAllConfig() {},
     async refresh(refreshOptions?: { clearPendingCreates?: boolean }) {
+      refuseWhileLocked(stack);
       if (refreshOptions?.clearPendingCreates) stack.pending = [];
     },
     async up(upOptions?: UpOptions) {
+      refuseWhileLocked(stack);
       return update(cloud, stack, upOptions!);
+    },
+    async cancel() {
+      stack.locked = false;
     },
     // What is gone from the stand-in shows as a delete, the rest as same.
     async previewRefresh(refreshOptions?: UpOptions) {
@@ -112,6 +123,7 @@ export function fakeAzureStack(
       target?: string[];
       onEvent?: (event: EngineEvent) => void;
     }) {
+      refuseWhileLocked(stack);
       if (stack.failDestroy) {
         const message = stack.failDestroy;
         stack.failDestroy = undefined;
@@ -143,6 +155,7 @@ export function fakeAzureStack(
       stack.removed = true;
     },
     removed: false,
+    locked: false,
     destroyed: [],
     crashAt: options.crashAt,
   };
@@ -151,15 +164,24 @@ export function fakeAzureStack(
 
 class Refused extends Error {}
 
+/** What the CLI says of an update lock a killed update left. */
+function refuseWhileLocked(stack: FakeAzureStack) {
+  if (!stack.locked) return;
+  throw new ConcurrentUpdateError(
+    commandResult(
+      'error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.',
+    ),
+  );
+}
+
+/** What the Automation API's errors carry of a CLI that failed. */
+function commandResult(stderr: string): any {
+  return { stdout: '', stderr, code: 255, toString: () => stderr };
+}
+
 /** The Automation API's error for a CLI that exited with `error: <message>`. */
 function cliFailure(message: string): CommandError {
-  const stderr = `error: ${message}`;
-  return new CommandError({
-    stdout: '',
-    stderr,
-    code: 255,
-    toString: () => stderr,
-  } as any);
+  return new CommandError(commandResult(`error: ${message}`));
 }
 
 async function update(
@@ -218,6 +240,7 @@ async function update(
           type: 'creating',
           resource: { urn, type: args.type, inputs: args.inputs },
         });
+        stack.locked = true;
         throw new Refused('the backend was killed');
       }
       stack.resources.push({

@@ -818,6 +818,7 @@ describe('secrets', () => {
       previewRefresh: async () => undefined,
       destroy: async () => undefined,
       remove: async () => undefined,
+      cancel: async () => undefined,
       exportStack: async () => ({ version: 3, deployment: {} }),
       up: async options => {
         // Providers and the CLI repeating a secret, as a misconfigured one might.

@@ -8,7 +8,7 @@ import { ConflictError } from '@backstage/errors';
 import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { LocalDestination } from '../catalogDestinations/localDestination';
 import { recordingLogger } from '../__testUtils__/logger';
 import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
@@ -221,6 +221,28 @@ describe('pulumi:azureOidc:publish, to the local catalog directory', () => {
     expect(logger.lines.join('\n')).not.toContain(directory.path);
   });
 
+  /** Publishes what the workspace holds, as it is. */
+  const publishWorkspaceAsIs = () =>
+    createPulumiAzureOidcPublishAction({
+      destination: new LocalDestination(directory.path),
+      catalog: catalogServiceMock.mock(),
+      auth: mockServices.auth(),
+      stewardship: testStewardship(),
+    }).handler(
+      createMockActionContext({
+        input: { sourcePath: 'esc-environment' },
+        workspacePath: workspace.path,
+      }),
+    );
+
+  it('says what to do when the rendered files are not in the workspace, as in a task resumed after its backend stopped', async () => {
+    workspace.setContent({});
+    await expect(publishWorkspaceAsIs()).rejects.toThrow(
+      "esc-environment/catalog-info.yaml is not in the task's workspace: pulumi:azureOidc:writeCatalogInfo writes it in an earlier step. If this task was resumed after its backend stopped, run the template again: it converges on what was provisioned.",
+    );
+    expect(readdirSync(directory.path)).toEqual([]);
+  });
+
   it('refuses to follow a link out of the workspace', async () => {
     workspace.setContent({
       'esc-environment/environment.yaml': 'values: {}\n',
@@ -229,19 +251,9 @@ describe('pulumi:azureOidc:publish, to the local catalog directory', () => {
       '/etc/hostname',
       workspace.resolve('esc-environment/catalog-info.yaml'),
     );
-    await expect(
-      createPulumiAzureOidcPublishAction({
-        destination: new LocalDestination(directory.path),
-        catalog: catalogServiceMock.mock(),
-        auth: mockServices.auth(),
-        stewardship: testStewardship(),
-      }).handler(
-        createMockActionContext({
-          input: { sourcePath: 'esc-environment' },
-          workspacePath: workspace.path,
-        }),
-      ),
-    ).rejects.toThrow('esc-environment/catalog-info.yaml must be a plain file');
+    await expect(publishWorkspaceAsIs()).rejects.toThrow(
+      'esc-environment/catalog-info.yaml must be a plain file',
+    );
   });
 
   describe('stewardship', () => {

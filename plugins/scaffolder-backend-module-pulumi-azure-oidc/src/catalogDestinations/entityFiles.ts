@@ -41,7 +41,17 @@ export async function readEntityFiles(
     const path = join(source, file);
     // Plain files only: never a link into the rest of the host.
     const stat = await lstat(path).catch(() => undefined);
-    if (!stat?.isFile()) {
+    if (!stat) {
+      // Backstage's task recovery resumes a task after its last completed
+      // step with an empty workspace unless a workspace provider is set up.
+      throw new InputError(
+        `${posix.join(
+          sourcePath,
+          file,
+        )} is not in the task's workspace: pulumi:azureOidc:writeCatalogInfo writes it in an earlier step. If this task was resumed after its backend stopped, run the template again: it converges on what was provisioned.`,
+      );
+    }
+    if (!stat.isFile()) {
       throw new InputError(
         `${posix.join(sourcePath, file)} must be a plain file`,
       );

@@ -146,13 +146,26 @@ describe.each(databases.eachSupportedId())('EnvironmentLocks on %s', id => {
       held_for: 'task 1 of user:default/ada',
       expires_at: Date.now() - 1,
     });
+    const taking = logOf();
     await expect(
       second.withLock(
         ENVIRONMENT,
-        { heldFor: 'b', log: logOf().log },
-        async () => 'done',
+        { heldFor: 'b', log: taking.log },
+        async lease => lease,
       ),
-    ).resolves.toBe('done');
+    ).resolves.toEqual({ stoppedRun: 'task 1 of user:default/ada' });
+    // The engine is told whose run stopped; the task's log says so too.
+    expect(taking.lines).toEqual([
+      'The lease on acme/payments/prod expired while held for task 1 of user:default/ada, which stopped without finishing (its replica no longer renews it): taking it over',
+    ]);
+    // A lease let go is no stopped run's.
+    await expect(
+      second.withLock(
+        ENVIRONMENT,
+        { heldFor: 'c', log: logOf().log },
+        async lease => lease,
+      ),
+    ).resolves.toEqual({});
   });
 
   it('lets go when the change fails or is cancelled, and leaves no lease behind', async () => {

@@ -33,6 +33,16 @@ export interface LockTask {
   log: { info(line: string): void };
 }
 
+/** How the lease was come by. */
+export interface Lease {
+  /**
+   * Whom the lease was held for when its holder stopped renewing it without
+   * letting go: a replica that died mid-change, whose run may have left the
+   * Pulumi stack locked.
+   */
+  stoppedRun?: string;
+}
+
 export class EnvironmentLocks {
   constructor(
     private readonly db: Knex,
@@ -47,18 +57,18 @@ export class EnvironmentLocks {
   async withLock<T>(
     environmentRef: string,
     task: LockTask,
-    change: () => Promise<T>,
+    change: (lease: Lease) => Promise<T>,
   ): Promise<T> {
     const key = environmentRef.toLowerCase();
     const holder = randomUUID();
-    await this.acquire(key, holder, environmentRef, task);
+    const lease = await this.acquire(key, holder, environmentRef, task);
     const renewal = setInterval(
       () => void this.renew(key, holder).catch(() => undefined),
       Math.max(1, Math.floor(this.settings.leaseMs / 3)),
     );
     renewal.unref?.();
     try {
-      return await change();
+      return await change(lease);
     } finally {
       clearInterval(renewal);
       await this.db(LOCKS).where({ environment_key: key, holder }).delete();
@@ -79,11 +89,17 @@ export class EnvironmentLocks {
     holder: string,
     environmentRef: string,
     task: LockTask,
-  ) {
+  ): Promise<Lease> {
     const started = this.now();
     let announced: string | undefined;
     for (;;) {
-      if (await this.tryAcquire(key, holder, task.heldFor)) {
+      const lease = await this.tryAcquire(key, holder, task.heldFor);
+      if (lease) {
+        if (lease.stoppedRun) {
+          task.log.info(
+            `The lease on ${environmentRef} expired while held for ${lease.stoppedRun}, which stopped without finishing (its replica no longer renews it): taking it over`,
+          );
+        }
         if (announced) {
           task.log.info(
             `Changing ${environmentRef} now, after waiting ${seconds(
@@ -91,7 +107,7 @@ export class EnvironmentLocks {
             )}`,
           );
         }
-        return;
+        return lease;
       }
       const current = await this.heldFor(environmentRef);
       const waited = this.now() - started;
@@ -115,7 +131,11 @@ export class EnvironmentLocks {
   }
 
   /** Takes a free lease, or one whose holder stopped renewing it. */
-  private async tryAcquire(key: string, holder: string, heldFor: string) {
+  private async tryAcquire(
+    key: string,
+    holder: string,
+    heldFor: string,
+  ): Promise<Lease | undefined> {
     const now = this.now();
     const lease = {
       holder,
@@ -126,14 +146,18 @@ export class EnvironmentLocks {
       .insert({ environment_key: key, ...lease })
       .onConflict('environment_key')
       .ignore();
-    const taken = await this.db(LOCKS)
-      .where({ environment_key: key })
-      .where('expires_at', '<=', now)
-      .update(lease);
-    if (taken > 0) return true;
-    // An ignored insert reports no row count portably: ask who holds it.
     const row = await this.db(LOCKS).where({ environment_key: key }).first();
-    return row?.holder === holder;
+    if (row?.holder === holder) return {};
+    // Leases are deleted when let go: one still here after it expired was
+    // left by a holder that stopped. Taken only if nobody took it first.
+    if (row && Number(row.expires_at) <= now) {
+      const taken = await this.db(LOCKS)
+        .where({ environment_key: key, holder: row.holder })
+        .where('expires_at', '<=', now)
+        .update(lease);
+      if (taken > 0) return { stoppedRun: row.held_for };
+    }
+    return undefined;
   }
 
   private async renew(key: string, holder: string) {
@@ -174,9 +198,9 @@ export function exclusively<T>(
   locks: EnvironmentLocks | undefined,
   environmentRef: string | undefined,
   task: LockTask,
-  change: () => Promise<T>,
+  change: (lease: Lease) => Promise<T>,
 ): Promise<T> {
   return locks && environmentRef
     ? locks.withLock(environmentRef, task, change)
-    : change();
+    : change({});
 }

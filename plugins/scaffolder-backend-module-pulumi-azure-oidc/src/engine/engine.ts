@@ -73,6 +73,13 @@ export interface ApplyOptions extends RunOptions {
    * refuse the change. Engines must call it.
    */
   authorize(state: StackState): void;
+  /**
+   * Set when the environment's previous change stopped without finishing,
+   * its replica gone (its lease expired unreleased), to whom that change
+   * was held for. An update lock it left on the stack is then that run's,
+   * and the engine releases it instead of failing on it.
+   */
+  afterStoppedRun?: string;
 }
 
 /** A JSON value, so that a task checkpoint can keep it. */

@@ -16,7 +16,11 @@ import {
 } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { CatalogDestination } from '../catalogDestinations';
-import { EngineFailedError, EnvironmentEngine } from '../engine/engine';
+import {
+  ApplyOptions,
+  EngineFailedError,
+  EnvironmentEngine,
+} from '../engine/engine';
 import { StackState } from '../engine/stackModel';
 import { EngineProgress, stateLabels } from '../provisioning/progress';
 import { Stewardship } from '../provisioning/stewardship';
@@ -41,6 +45,10 @@ export interface DecommissionTask {
   signal?: AbortSignal;
   log: { info(line: string): void; warn(line: string): void };
 }
+
+/** A task holding the environment's lease, and how it came by it. */
+type LeasedDecommissionTask = DecommissionTask &
+  Pick<ApplyOptions, 'afterStoppedRun'>;
 
 export interface DecommissionOutcome {
   /** What was removed, or in a dry run would be. */
@@ -79,13 +87,14 @@ export class Decommissioner {
           signal: task.signal,
           log: task.log,
         },
-        () => this.decommissionOnce(task),
+        lease =>
+          this.decommissionOnce({ ...task, afterStoppedRun: lease.stoppedRun }),
       ),
     );
   }
 
   private async decommissionOnce(
-    task: DecommissionTask,
+    task: LeasedDecommissionTask,
   ): Promise<DecommissionOutcome> {
     const { target, requester, signal, log } = task;
     const { engine, stewardship } = this.options;
@@ -135,7 +144,7 @@ export class Decommissioner {
     return outcome;
   }
 
-  private async destroyStack(task: DecommissionTask, state: StackState) {
+  private async destroyStack(task: LeasedDecommissionTask, state: StackState) {
     const { engine, stewardship, redactor, roles } = this.options;
     const { target, requester, signal, log } = task;
     const progress = new EngineProgress({
@@ -147,6 +156,7 @@ export class Decommissioner {
     await engine
       .destroy(target.environment, {
         signal,
+        afterStoppedRun: task.afterStoppedRun,
         onEvent: event => progress.handle(event),
         // Asked again under the engine's lock: the stack may have changed.
         authorize: current =>

@@ -14,6 +14,7 @@ import {
 import { createHash } from 'node:crypto';
 import { SecretRedactor } from '../secrets';
 import {
+  ApplyOptions,
   ApplyResult,
   EngineFailedError,
   EnvironmentEngine,
@@ -74,6 +75,10 @@ export interface ProvisionTask {
   ): Promise<ProvisionOutcome>;
 }
 
+/** A task holding the environment's lease, and how it came by it. */
+type LeasedProvisionTask = ProvisionTask &
+  Pick<ApplyOptions, 'afterStoppedRun'>;
+
 export type ProvisionOutcome = ApplyResult & {
   escEnvironmentChange?: EscEnvironmentChange;
 };
@@ -123,12 +128,15 @@ export class EnvironmentProvisioner {
           signal: task.signal,
           log: task.log,
         },
-        () => this.provisionOnce(task),
+        lease =>
+          this.provisionOnce({ ...task, afterStoppedRun: lease.stoppedRun }),
       ),
     );
   }
 
-  private async provisionOnce(task: ProvisionTask): Promise<ProvisionResult> {
+  private async provisionOnce(
+    task: LeasedProvisionTask,
+  ): Promise<ProvisionResult> {
     const { plan, stack } = await planRequest(task, {
       ...this.options,
       escEnvironmentsEnabled: !!this.options.escEnvironments,
@@ -205,7 +213,7 @@ export class EnvironmentProvisioner {
    */
   private async apply(
     plan: ProvisionPlan,
-    task: ProvisionTask,
+    task: LeasedProvisionTask,
     recordedEnvironmentRef: string | undefined,
   ): Promise<ProvisionOutcome> {
     const current = plan.createEscEnvironment
@@ -260,7 +268,7 @@ export class EnvironmentProvisioner {
     return { ...final, escEnvironmentChange: change };
   }
 
-  private async applyOnce(plan: ProvisionPlan, task: ProvisionTask) {
+  private async applyOnce(plan: ProvisionPlan, task: LeasedProvisionTask) {
     const { engine, stewardship, redactor } = this.options;
     const stackName = engine.stackName(plan.environment);
     const progress = new EngineProgress({
@@ -273,6 +281,7 @@ export class EnvironmentProvisioner {
     try {
       const result = await engine.apply(plan, {
         signal: task.signal,
+        afterStoppedRun: task.afterStoppedRun,
         onEvent: event => progress.handle(event),
         authorize: state => {
           stewardship.authorizeStack(

@@ -81,6 +81,7 @@ function stackMock(): jest.Mocked<EngineStack> {
     up: jest.fn().mockResolvedValue(upResult),
     destroy: jest.fn().mockResolvedValue(undefined),
     remove: jest.fn().mockResolvedValue(undefined),
+    cancel: jest.fn().mockResolvedValue(undefined),
   };
 }
 
@@ -321,6 +322,49 @@ describe('AutomationApiEngine', () => {
     await expect(failure).rejects.toThrow(
       /^The ESC environment acme\/payments\/prod is being changed by another run \(Pulumi stack acme\.payments\.prod-[0-9a-f]{12} is locked\)/,
     );
+  });
+
+  describe('a stack left locked by a run whose replica died', () => {
+    const locked = () =>
+      commandError(
+        ConcurrentUpdateError,
+        'error: [409] Conflict: Another update is currently in progress.',
+      );
+
+    it('cancels that update once and goes on, when the lease says the run stopped', async () => {
+      stack.up.mockRejectedValueOnce(locked());
+      const options = runOptions({
+        afterStoppedRun: 'a provision run by user:default/ada',
+      });
+      await expect(engine().apply(testPlan(), options)).resolves.toBeDefined();
+      expect(stack.cancel).toHaveBeenCalledTimes(1);
+      expect(stack.up).toHaveBeenCalledTimes(2);
+      expect(stack.cancel.mock.invocationCallOrder[0]).toBeLessThan(
+        stack.up.mock.invocationCallOrder[1],
+      );
+      expect(options.onEvent).toHaveBeenCalledWith({
+        type: 'notice',
+        message:
+          'The stack is still locked by the update of a provision run by user:default/ada, which stopped without finishing: cancelling that update (pulumi cancel) and going on',
+      });
+    });
+
+    it('never cancels an update nobody said had stopped, nor twice', async () => {
+      stack.up.mockRejectedValue(locked());
+      await expect(
+        engine().apply(testPlan(), runOptions()),
+      ).rejects.toBeInstanceOf(StackLockedError);
+      expect(stack.cancel).not.toHaveBeenCalled();
+
+      // Still locked after the cancel: someone else holds it now.
+      await expect(
+        engine().apply(
+          testPlan(),
+          runOptions({ afterStoppedRun: 'a provision run' }),
+        ),
+      ).rejects.toBeInstanceOf(StackLockedError);
+      expect(stack.cancel).toHaveBeenCalledTimes(1);
+    });
   });
 
   it('refuses a second run for the same environment while one is under way', async () => {
@@ -682,6 +726,25 @@ describe('AutomationApiEngine', () => {
         alreadyGone: false,
         changes: { deleted: 2 },
       });
+    });
+
+    it('destroys after cancelling the update of a run whose replica died', async () => {
+      stack.exportStack.mockResolvedValue(held);
+      stack.destroy.mockRejectedValueOnce(
+        commandError(
+          ConcurrentUpdateError,
+          'error: the stack is currently locked by 1 lock(s).',
+        ),
+      );
+      await expect(
+        engine().destroy(
+          testPlan().environment,
+          runOptions({ afterStoppedRun: 'a decommission run' }),
+        ),
+      ).resolves.toMatchObject({ alreadyGone: false });
+      expect(stack.cancel).toHaveBeenCalledTimes(1);
+      expect(stack.destroy).toHaveBeenCalledTimes(3);
+      expect(stack.remove).toHaveBeenCalled();
     });
 
     it('destroys nothing it may not, and says when nothing was left', async () => {

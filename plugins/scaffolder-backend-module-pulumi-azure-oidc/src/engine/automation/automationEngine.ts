@@ -177,7 +177,7 @@ export class AutomationApiEngine implements EnvironmentEngine {
   /** An operation on the environment's stack, its errors in the interface's terms. */
   private async operate<T>(
     environment: EscEnvironmentRef,
-    options: RunOptions,
+    options: RunOptions & Pick<ApplyOptions, 'afterStoppedRun'>,
     operation: Operation<T>,
   ): Promise<T> {
     this.cancelled(environment, options.signal);
@@ -188,10 +188,45 @@ export class AutomationApiEngine implements EnvironmentEngine {
     );
     // Succeeded, failed or cancelled: the run's Pulumi home goes.
     try {
-      return await operation(stack, step);
+      return await operation(
+        stack,
+        this.releasingStoppedRun(stack, step, options),
+      );
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Steps that, once, release the update lock of a run whose replica died
+   * (the environment's lease says so) and try again. Such a run leaves
+   * Pulumi Cloud answering "[409] Conflict: Another update is currently in
+   * progress" and a DIY backend a lock file ("the stack is currently locked
+   * by 1 lock(s) ... delete the lock file with `pulumi cancel`"), both a
+   * ConcurrentUpdateError in the Automation API (automation/errors.ts);
+   * `pulumi cancel` (Stack.cancel) ends either (pulumi/pulumi#9100 for DIY
+   * backends). What the run left pending is then Recovery's.
+   */
+  private releasingStoppedRun(
+    stack: EngineStack,
+    step: Step,
+    options: RunOptions & Pick<ApplyOptions, 'afterStoppedRun'>,
+  ): Step {
+    let stoppedRun = options.afterStoppedRun;
+    return async (fn, log) => {
+      try {
+        return await step(fn, log);
+      } catch (error) {
+        if (!stoppedRun || !(error instanceof StackLockedError)) throw error;
+        options.onEvent?.({
+          type: 'notice',
+          message: `The stack is still locked by the update of ${stoppedRun}, which stopped without finishing: cancelling that update (pulumi cancel) and going on`,
+        });
+        stoppedRun = undefined;
+        await step(() => stack.cancel());
+        return step(fn, log);
+      }
+    };
   }
 
   /** As `operate`, never two at once for one environment in this backend. */

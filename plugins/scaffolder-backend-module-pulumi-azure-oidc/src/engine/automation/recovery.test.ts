@@ -13,7 +13,7 @@ import {
   FakeAzureStack,
 } from '../../__testUtils__/fakeAzureStack';
 import { testPlan } from '../../__testUtils__/plans';
-import { ApplyOptions } from '../engine';
+import { ApplyOptions, StackLockedError } from '../engine';
 import { RESOURCE_TYPES } from '../stackModel';
 import {
   adoptionsFromFailures,
@@ -49,12 +49,15 @@ describe('recovery from a run that died half-way', () => {
       recovery: services,
       createOrSelectStack: async () => stack,
     });
-  const options = (): ApplyOptions => ({
+  const options = (afterStoppedRun?: string): ApplyOptions => ({
     onEvent: event => {
       if (event.type === 'notice') notices.push(event.message);
     },
     authorize: () => {},
+    afterStoppedRun,
   });
+  // The lease of the run that died, expired, says for whom it ran.
+  const STOPPED_RUN = 'a provision run by user:default/ada';
   const inState = (stack: FakeAzureStack, type: string) =>
     stack.resources.filter(r => r.type === type);
 
@@ -66,7 +69,7 @@ describe('recovery from a run that died half-way', () => {
 
     stack.crashAt = undefined;
     await expect(
-      engineOver(stack).apply(plan, options()),
+      engineOver(stack).apply(plan, options(STOPPED_RUN)),
     ).resolves.toMatchObject({
       outputs: { environmentRef: 'acme/payments/prod' },
     });
@@ -76,17 +79,31 @@ describe('recovery from a run that died half-way', () => {
     );
     expect(inState(stack, RESOURCE_TYPES.roleAssignment)).toHaveLength(2);
     expect(stack.imports.flat()).toEqual([contributor.logicalName]);
+    expect(stack.locked).toBe(false);
     expect(notices).toEqual([
       'A run of acme/payments/prod stopped half-way: clearing the operations it left pending in the stack before looking for what it made',
+      `The stack is still locked by the update of ${STOPPED_RUN}, which stopped without finishing: cancelling that update (pulumi cancel) and going on`,
       `Taking into the stack what exists already and the stack did not know: ${contributor.logicalName}`,
     ]);
+  });
+
+  it('leaves a locked stack alone when no lease says its run stopped: someone may be updating it', async () => {
+    const stack = fakeAzureStack(azure, { crashAt: contributor.logicalName });
+    await expect(engineOver(stack).apply(plan, options())).rejects.toThrow();
+    stack.crashAt = undefined;
+    await expect(
+      engineOver(stack).apply(plan, options()),
+    ).rejects.toBeInstanceOf(StackLockedError);
+    expect(stack.locked).toBe(true);
+    expect(stack.pending).toHaveLength(1);
+    expect(notices.join('\n')).not.toContain('pulumi cancel');
   });
 
   it('adopts the application of a run that died creating it, instead of a second one or a refusal', async () => {
     const stack = fakeAzureStack(azure, { crashAt: 'application' });
     await expect(engineOver(stack).apply(plan, options())).rejects.toThrow();
     stack.crashAt = undefined;
-    await engineOver(stack).apply(plan, options());
+    await engineOver(stack).apply(plan, options(STOPPED_RUN));
     expect(azure.applications).toHaveLength(1);
     expect(inState(stack, RESOURCE_TYPES.application)[0].id).toBe(
       `/applications/${azure.applications[0].id}`,
@@ -99,7 +116,7 @@ describe('recovery from a run that died half-way', () => {
     const stack = fakeAzureStack(azure, { crashAt: credential.logicalName });
     await expect(engineOver(stack).apply(plan, options())).rejects.toThrow();
     stack.crashAt = undefined;
-    await engineOver(stack).apply(plan, options());
+    await engineOver(stack).apply(plan, options(STOPPED_RUN));
     expect(azure.applications[0].federatedIdentityCredentials).toHaveLength(1);
     expect(stack.imports.flat()).toEqual([credential.logicalName]);
   });

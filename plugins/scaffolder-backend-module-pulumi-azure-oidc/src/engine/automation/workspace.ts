@@ -58,6 +58,8 @@ export interface EngineStack {
   destroy(options?: DestroyOptions): Promise<unknown>;
   /** Removes the stack, and its history, from the state backend. */
   remove(): Promise<void>;
+  /** Ends the stack's update in progress, releasing its lock (`pulumi cancel`). */
+  cancel(): Promise<void>;
 }
 
 /** A stack selected for one run; `release` ends the run (it never throws). */
