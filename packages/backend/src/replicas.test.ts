@@ -3,10 +3,12 @@
  * two replicas behind a load balancer: each runs the tasks its scaffolder
  * takes from the shared task table, over a stand-in engine whose stacks
  * live in that PostgreSQL too, as remote state does, and which records who
- * ran each change and when (dev/sharedStandInStacks.ts).
+ * ran each change and when (dev/sharedStandInStacks.ts), and one stand-in
+ * of Pulumi Cloud's ESC API, on HTTPS, that both write definitions to.
  *
  * First a burst, sent half to each replica: every task ran once, changes of
- * one environment took turns, stacks and catalog agree, no lease is left.
+ * one environment took turns, stacks, ESC definitions and catalog agree,
+ * no lease is left.
  * Then one replica is killed (SIGKILL) in the middle of a change: Backstage's
  * task recovery (scaffolder.taskRecovery) hands its task to the other
  * replica, the lease it held expires and is taken over, the stack lock its
@@ -14,15 +16,20 @@
  */
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  PulumiCloudStandIn,
+  pulumiCloudStandIn,
+} from '@esc-azure-oidc/test-utils';
 import { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { freePort, spawnBackend } from '../dev/portalProcess';
 import { STAND_IN_TABLES } from '../dev/sharedStandInStacks';
 import {
   answers,
+  CLIENT_ID,
   goldenPathConfig,
   runTemplate,
   template,
@@ -41,8 +48,13 @@ jest.setTimeout(600_000);
 const TRANSFORM = require.resolve('@backstage/cli/config/nodeTransform.cjs');
 /** How long the stand-in's updates take: long enough to overlap, or to be killed in. */
 const UPDATE_MS = 1000;
-const LEASE_SECONDS = 5;
-const STALE_TASK_SECONDS = 5;
+/**
+ * Longer than the replicas' event loops may stall on a loaded machine (the
+ * stand-in runs dry runs on the main thread): a lease or a heartbeat missed
+ * that long would hand a live replica's change or task to the other.
+ */
+const LEASE_SECONDS = 10;
+const STALE_TASK_SECONDS = 20;
 
 type Change = {
   replica: string;
@@ -63,6 +75,7 @@ const environmentAnswers = (index: number) => ({
   environment: `env-${index}`,
   system: undefined,
   description: `Environment ${index}`,
+  createEscEnvironment: true,
 });
 const entityPath = (index: number) =>
   `/api/catalog/entities/by-name/resource/default/${escEnvironmentEntityName({
@@ -102,6 +115,8 @@ function overlapping(changes: Change[], killedAt = Infinity) {
     return url.toString();
   };
   let standIn: Pool;
+  /** Pulumi Cloud's ESC API, on HTTPS that the replicas are told to trust. */
+  let cloud: PulumiCloudStandIn & { certificate?: string };
   const replicas: Replica[] = [];
 
   const changes = async (): Promise<Change[]> =>
@@ -123,6 +138,15 @@ function overlapping(changes: Change[], killedAt = Infinity) {
         [`acme.payments.env-${index}`],
       )
     ).rows[0]?.state.owner;
+  /** The client id the environment's ESC definition logs in with, if it exists. */
+  const escClientId = (index: number) => {
+    const definition = cloud.environments.get(`acme/payments/env-${index}`);
+    return (
+      definition &&
+      parse(definition.yaml).values.azure.login['fn::open::azure-login']
+        .clientId
+    );
+  };
   const leases = () =>
     postgres.query(
       `${postgres.prefix}scaffolder`,
@@ -155,6 +179,11 @@ function overlapping(changes: Change[], killedAt = Infinity) {
             // Remote state, as two replicas need; the stand-in keeps it.
             state: { backendUrl: 'azblob://state', passphrase: 'not-secret' },
             locks: { waitSeconds: 120, leaseSeconds: LEASE_SECONDS },
+            pulumiCloud: {
+              organization: 'acme',
+              apiUrl: cloud.apiUrl,
+              accessToken: 'pul-replica-test-token',
+            },
           },
         }),
       ),
@@ -167,6 +196,7 @@ function overlapping(changes: Change[], killedAt = Infinity) {
         REPLICA_NAME: name,
         STAND_IN_DATABASE_URL: standInUrl(),
         STAND_IN_UPDATE_MS: String(UPDATE_MS),
+        NODE_EXTRA_CA_CERTS: join(data.path, 'pulumi-cloud.pem'),
       },
       baseUrl,
     });
@@ -174,6 +204,8 @@ function overlapping(changes: Change[], killedAt = Infinity) {
   }
 
   beforeAll(async () => {
+    cloud = await pulumiCloudStandIn({ https: true });
+    writeFileSync(join(data.path, 'pulumi-cloud.pem'), cloud.certificate!);
     await postgres.query('postgres', `CREATE DATABASE "${standInDatabase}"`);
     await postgres.query(standInDatabase, STAND_IN_TABLES);
     standIn = new Pool({
@@ -197,6 +229,7 @@ function overlapping(changes: Change[], killedAt = Infinity) {
       }),
     );
     await standIn?.end();
+    await cloud?.close();
     await postgres.drop();
   });
 
@@ -260,9 +293,10 @@ function overlapping(changes: Change[], killedAt = Infinity) {
       ofOne => new Set(ofOne.map(c => c.replica)).size > 1,
     ).length;
 
-    // Stacks and catalog agree: ten environments there, five gone.
+    // Stacks, ESC and catalog agree: ten environments there, five gone.
     for (let index = 0; index < 10; index++) {
       expect(await stackOwner(index)).toBe('group:default/payments-team');
+      expect(escClientId(index)).toBe(CLIENT_ID);
       await eventually(async () => {
         const { status } = await b.call('GET', entityPath(index));
         return status === 200 ? true : undefined;
@@ -270,6 +304,7 @@ function overlapping(changes: Change[], killedAt = Infinity) {
     }
     for (let index = 10; index < 15; index++) {
       expect(await stackOwner(index)).toBeUndefined();
+      expect(escClientId(index)).toBeUndefined();
       expect((await a.call('GET', entityPath(index))).status).toBe(404);
     }
     expect(await leases()).toEqual([]);
@@ -369,6 +404,7 @@ function overlapping(changes: Change[], killedAt = Infinity) {
       ran.filter(c => c.end !== undefined).map(c => c.replica),
     ).not.toContain(doomed.name);
     expect(await stackOwner(ENV)).toBe('group:default/payments-team');
+    expect(escClientId(ENV)).toBe(CLIENT_ID);
     await eventually(async () => {
       const { status } = await survivor.call('GET', entityPath(ENV));
       return status === 200 ? true : undefined;

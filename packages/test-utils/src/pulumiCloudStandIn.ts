@@ -33,7 +33,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
-import { httpServer, Loopback } from './loopback';
+import {
+  Handler,
+  httpServer,
+  Loopback,
+  untrustedHttpsServer,
+} from './loopback';
 
 export interface StandInEnvironment {
   yaml: string;
@@ -87,7 +92,14 @@ function wrap(value: unknown): unknown {
   return { value: inner, trace: { def: {} } };
 }
 
-export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
+/**
+ * On plain HTTP, or with `https` on HTTPS with a self-signed `certificate`
+ * for whoever must trust it: a backend process, whose configuration accepts
+ * only an https API.
+ */
+export async function pulumiCloudStandIn(
+  options: { https?: boolean } = {},
+): Promise<PulumiCloudStandIn & { certificate?: string }> {
   const environments = new Map<string, StandInEnvironment>();
   const values = new Map<string, unknown>();
   const referrers = new Map<string, StandInReferrer[]>();
@@ -97,7 +109,7 @@ export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
   const fail: PulumiCloudStandIn['fail'] = {};
   const seen: PulumiCloudStandIn['seen'] = [];
 
-  const server = await httpServer((request, response) => {
+  const handler: Handler = (request, response) => {
     seen.push({
       method: request.method!,
       url: request.url!,
@@ -262,7 +274,10 @@ export async function pulumiCloudStandIn(): Promise<PulumiCloudStandIn> {
     } else {
       error(404, 'Not found');
     }
-  });
+  };
+  const server = options.https
+    ? await untrustedHttpsServer(handler)
+    : await httpServer(handler);
 
   return Object.assign(server, {
     apiUrl: `${server.url}/`,

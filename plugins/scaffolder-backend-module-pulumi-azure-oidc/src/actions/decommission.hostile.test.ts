@@ -22,56 +22,19 @@ import { destroyed, EnvironmentEngine } from '../engine/engine';
 import { emptyStackState } from '../engine/stackModel';
 import { Decommissioner } from '../lifecycle/decommissioner';
 import { SecretRedactor } from '../secrets';
-import { ENVIRONMENT_ENTITY } from '../__testUtils__/environmentModule';
+import {
+  environmentInput,
+  hostileEnvironmentNames,
+  OWNERS,
+  ownersStewardship,
+  refOf,
+  stackOf,
+} from '../__testUtils__/environmentInputs';
 import { engineMock } from '../__testUtils__/provisioning';
-import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
 import { createPulumiAzureOidcDecommissionAction } from './decommission';
 
-/** Ada's team owns acme/payments/prod; billing owns acme/billing/prod. */
-const OWNERS: Record<string, string> = {
-  'acme/payments/prod': 'group:default/payments-team',
-  'acme/billing/prod': 'group:default/billing-team',
-};
-
-const hostile = fc.constantFrom(
-  '',
-  ' acme/payments/prod',
-  'acme/payments/prod ',
-  'acme/payments/prod/',
-  'acme//payments/prod',
-  'acme/payments/../billing/prod',
-  'acme/payments/prod\n',
-  'acme/payments/pro\u212a', // KELVIN SIGN
-  'ACME/PAYMENTS/PROD',
-  'acme/Payments/prod',
-  '${{ parameters.environment }}',
-  'acme/payments/${env}',
-  'component:default/payments',
-  'resource:other/payments-prod',
-  'resource:default/',
-  'resource:default/../../etc',
-  'group:default/payments-team',
-  'prod: true',
-  '#acme/payments/prod',
-);
-const environment = fc.oneof(
-  {
-    arbitrary: fc.constantFrom(
-      'acme/payments/prod',
-      'acme/billing/prod',
-      'acme/payments/dev',
-      `resource:default/${ENVIRONMENT_ENTITY}`,
-      `resource:${ENVIRONMENT_ENTITY}`,
-      ENVIRONMENT_ENTITY,
-      'resource:default/unknown-0000000000000000',
-    ),
-    weight: 6,
-  },
-  { arbitrary: hostile, weight: 3 },
-  { arbitrary: fc.string({ maxLength: 40 }), weight: 1 },
-);
 const input = fc.record({
-  environment,
+  environment: environmentInput,
   confirm: fc.oneof(
     fc.constantFrom(
       'acme/payments/prod',
@@ -79,9 +42,9 @@ const input = fc.record({
       'acme/payments/dev',
       'acme/payments/Prod',
     ),
-    hostile,
+    hostileEnvironmentNames,
   ),
-  confirmDependants: fc.array(hostile, { maxLength: 2 }),
+  confirmDependants: fc.array(hostileEnvironmentNames, { maxLength: 2 }),
 });
 
 jest.setTimeout(600_000);
@@ -89,29 +52,17 @@ jest.setTimeout(600_000);
 describe('pulumi:azureOidc:decommission, given hostile inputs', () => {
   const dir = createMockDirectory();
   const engine = engineMock();
-  const stateOf = (ref: string) =>
-    OWNERS[ref]
-      ? {
-          ...emptyStackState(),
-          resources: 4,
-          owner: OWNERS[ref],
-          environmentRef: ref,
-        }
-      : emptyStackState();
-  const refOf = (env: {
-    organization: string;
-    project: string;
-    environment: string;
-  }) => `${env.organization}/${env.project}/${env.environment}`;
+  const stateOf = (ref: string) => ({
+    ...emptyStackState(),
+    ...stackOf(ref),
+  });
   engine.outputs.mockImplementation(async env => stateOf(refOf(env)));
   engine.destroy.mockImplementation((async (env, { authorize }) => {
     const state = stateOf(refOf(env));
     authorize(state);
     return destroyed(refOf(env), state.resources);
   }) as EnvironmentEngine['destroy']);
-  const stewardship = testStewardship({
-    entities: [ownedEntity(ENVIRONMENT_ENTITY, OWNERS['acme/payments/prod'])],
-  });
+  const stewardship = ownersStewardship();
   const action = createPulumiAzureOidcDecommissionAction({
     stewardship,
     decommissioner: new Decommissioner({

@@ -5,12 +5,10 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { emptyStackState } from '../engine/stackModel';
 import { CheckResult } from '../lifecycle/checks';
 import { LifecycleStore } from '../lifecycle/lifecycleStore';
-import { TrustVerifier } from '../lifecycle/trustVerifier';
-import { Verification } from '../lifecycle/verification';
 import { recordingLogger } from '../__testUtils__/logger';
 import { engineMock } from '../__testUtils__/provisioning';
 import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
-import { createPulumiAzureOidcVerifyAction } from './verify';
+import { verifyActionOver } from '../__testUtils__/verification';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const ENTITY = escEnvironmentEntityName({
@@ -44,15 +42,7 @@ describe('pulumi:azureOidc:verify', () => {
     const stewardship = testStewardship({
       entities: [ownedEntity(ENTITY, owner)],
     });
-    const action = createPulumiAzureOidcVerifyAction({
-      stewardship,
-      verification: new Verification({
-        engine,
-        verifier: { verify } as unknown as TrustVerifier,
-        stewardship,
-        store,
-      }),
-    });
+    const action = verifyActionOver({ engine, verify, stewardship, store });
     return { action, store, verify };
   }
   const run = (action: any, input: object, logger = recordingLogger()) => {

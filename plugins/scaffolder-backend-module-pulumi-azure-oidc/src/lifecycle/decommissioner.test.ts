@@ -6,6 +6,7 @@
 import {
   createMockDirectory,
   mockServices,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
@@ -21,6 +22,9 @@ import {
 } from '@esc-azure-oidc/test-utils';
 import { existsSync } from 'node:fs';
 import { stringify } from 'yaml';
+import { EnvironmentLocks } from '../coordination/environmentLocks';
+import { moduleDatabase } from '../database';
+import { StackLockedError } from '../engine/engine';
 import { HttpClient } from '../http/httpClient';
 import { LocalDestination } from '../catalogDestinations/localDestination';
 import { Stewardship } from '../provisioning/stewardship';
@@ -52,6 +56,10 @@ const TARGET: EnvironmentTarget = {
   }),
 };
 const REQUESTER = { ...ADA, administrator: false };
+const databases = TestDatabases.create({
+  ids: ['SQLITE_3'],
+  disableDocker: true,
+});
 const CANARY = 'deployer-canary-secret-0009';
 
 describe('Decommissioner', () => {
@@ -116,7 +124,9 @@ describe('Decommissioner', () => {
   });
   afterEach(() => Promise.all([azure.close(), cloud.close()]));
 
-  function decommissioner(options: { escEnvironments?: boolean } = {}) {
+  function decommissioner(
+    options: { escEnvironments?: boolean; locks?: EnvironmentLocks } = {},
+  ) {
     const auth = mockServices.auth();
     const http = new HttpClient({ timeoutSeconds: 5, retries: 0 });
     return new Decommissioner({
@@ -141,6 +151,7 @@ describe('Decommissioner', () => {
       roles: new RoleCatalogue(),
       redactor: new SecretRedactor([CANARY]),
       destination: new LocalDestination(dir.resolve('catalog')),
+      locks: options.locks,
     });
   }
   const task = (changes: Partial<DecommissionTask> = {}): DecommissionTask => ({
@@ -301,6 +312,46 @@ describe('Decommissioner', () => {
     expect(logger.lines).toContain(
       'info Nothing of acme/payments/prod was left to remove',
     );
+  });
+
+  it('finishes the destroy of a replica that died in it, once its lease has expired, and only then cancels its update', async () => {
+    // What the dead replica left: its destroy's lock on the stack, and its
+    // lease on the environment, which nobody renews.
+    stack.locked = true;
+    const knex = await databases.init('SQLITE_3');
+    const locks = new EnvironmentLocks(
+      await moduleDatabase({
+        getClient: async () => knex,
+        migrations: { skip: false },
+      }),
+      { leaseMs: 5_000, waitMs: 10_000, pollMs: 20 },
+    );
+    await expect(
+      decommissioner({ locks }).decommission(task()),
+    ).rejects.toBeInstanceOf(StackLockedError);
+    expect(await whatIsLeft()).toEqual(everything);
+
+    await knex('pulumi_azure_oidc_environment_locks').insert({
+      environment_key: 'acme/payments/prod',
+      holder: 'dead-replica',
+      held_for: 'a decommission run by user:default/bob',
+      expires_at: Date.now() - 1,
+    });
+    await decommissioner({ locks }).decommission(task());
+    expect(await whatIsLeft()).toMatchObject({
+      applications: 0,
+      roleAssignments: 0,
+      esc: false,
+      entity: false,
+    });
+    expect(stack.locked).toBe(false);
+    expect(logger.lines).toContain(
+      'info The stack is still locked by the update of a decommission run by user:default/bob, which stopped without finishing: cancelling that update (pulumi cancel) and going on',
+    );
+    expect(logger.lines).toContain(
+      'info The lease on acme/payments/prod expired while held for a decommission run by user:default/bob, which stopped without finishing (its replica no longer renews it): taking it over',
+    );
+    expect(await knex('pulumi_azure_oidc_environment_locks')).toEqual([]);
   });
 
   it('keeps secrets out of a failed destroy', async () => {
