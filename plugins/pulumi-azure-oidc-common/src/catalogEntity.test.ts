@@ -8,6 +8,7 @@ import {
   escEnvironmentEntity,
   escEnvironmentEntityName,
   legacyEscEnvironmentEntityName,
+  toEntityRef,
 } from './catalogEntity';
 
 const ref = (project: string, environment: string) => ({
@@ -201,5 +202,31 @@ describe('escEnvironmentEntity', () => {
       ESC_ANNOTATIONS.taskId,
     );
     expect(bare.metadata.description).toBe('Sandbox');
+  });
+});
+
+describe('toEntityRef', () => {
+  it.each([
+    ['payments-team', 'group:default/payments-team'],
+    ['Payments-Team', 'group:default/payments-team'],
+    ['group:platform/payments', 'group:platform/payments'],
+    ['user:ada', 'user:default/ada'],
+  ])('reads %j as %j', (value, expected) => {
+    expect(toEntityRef(value, 'group')).toBe(expected);
+  });
+
+  it.each([
+    '',
+    'a b',
+    '- item',
+    'group:default/',
+    'a:b:c',
+    '../../etc/passwd',
+    '${{ parameters.owner }}',
+    'paymen\u212at',
+    'team\u0000',
+    'x'.repeat(64),
+  ])('refuses %j, which the catalog could not hold', value => {
+    expect(toEntityRef(value, 'group')).toBeUndefined();
   });
 });

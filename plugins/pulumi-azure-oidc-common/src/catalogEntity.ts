@@ -3,6 +3,7 @@
  * `pulumi-esc-environment`, owned by a team, carrying its ids and its YAML.
  */
 import {
+  makeValidator,
   parseEntityRef,
   ResourceEntity,
   stringifyEntityRef,
@@ -47,19 +48,29 @@ export const ENVIRONMENT_YAML_FILE = 'environment.yaml';
 
 const ENTITY_NAME_MAX_LENGTH = 63;
 
+const entityValidator = makeValidator();
+
 /**
  * A full entity reference (`kind:namespace/name`) from what a user wrote,
  * where a bare name means `defaultKind` in the default namespace; undefined
- * when it is not a reference at all.
+ * when it is not a reference the catalog could hold. (parseEntityRef only
+ * splits at `:` and `/`; the catalog's own validator says what a kind, a
+ * namespace and a name may be.)
  */
 export function toEntityRef(
   value: string,
   defaultKind: string,
 ): string | undefined {
   try {
-    return stringifyEntityRef(
-      parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }),
-    );
+    const ref = parseEntityRef(value, {
+      defaultKind,
+      defaultNamespace: 'default',
+    });
+    const valid =
+      entityValidator.isValidKind(ref.kind) &&
+      entityValidator.isValidNamespace(ref.namespace) &&
+      entityValidator.isValidEntityName(ref.name);
+    return valid ? stringifyEntityRef(ref) : undefined;
   } catch {
     return undefined;
   }

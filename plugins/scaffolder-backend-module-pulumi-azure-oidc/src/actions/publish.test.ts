@@ -10,32 +10,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { LocalDestination } from '../catalogDestinations/localDestination';
+import { entityFile } from '../__testUtils__/entityFile';
 import { recordingLogger } from '../__testUtils__/logger';
 import { ownedEntity, testStewardship } from '../__testUtils__/stewardship';
 import { createPulumiAzureOidcPublishAction } from './publish';
 
-/** An ESC environment's entity file, as writeCatalogInfo writes it (in short). */
-const entityFile = (
-  owner: string,
-  {
-    name = 'payments-prod',
-    note = 'new',
-    kind = 'Resource',
-    environment = 'prod',
-  } = {},
-) =>
-  [
-    `kind: ${kind} # ${note}`,
-    'metadata:',
-    `  name: ${name}`,
-    '  annotations:',
-    '    esc-azure-oidc.dev/organization: acme',
-    '    esc-azure-oidc.dev/project: payments',
-    `    esc-azure-oidc.dev/environment: ${environment}`,
-    'spec:',
-    `  owner: ${owner}`,
-    '',
-  ].join('\n');
 const NEW_ENTITY = entityFile('group:default/payments-team');
 const ENTITY_REF = 'resource:default/payments-prod';
 

@@ -3,40 +3,8 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { escEnvironmentEntityName } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import { PROVISION_OUTPUT as provision } from '../__testUtils__/provisionOutput';
 import { createPulumiAzureOidcWriteCatalogInfoAction } from './writeCatalogInfo';
-
-const provision = {
-  environmentRef: 'acme/payments/prod',
-  clientId: 'client',
-  tenantId: 'tenant',
-  subscriptionId: 'subscription',
-  stackName: 'acme.payments.prod-0123456789ab',
-  subjectMode: 'subjectAttributes',
-  subjectAttributes: ['currentEnvironment.name'],
-  environmentYaml: 'values:\n  azure: {}\n',
-  pulumiCloudUrl: 'https://app.pulumi.com/acme/esc/payments/prod',
-  azurePortalUrl: 'https://portal.azure.com/#view/app',
-  issuer: 'https://api.pulumi.com/oidc',
-  audience: 'azure:acme',
-  subjects: [
-    'pulumi:environments:pulumi.organization.login:acme:currentEnvironment.name:payments/prod',
-  ],
-  roleAssignments: [
-    {
-      role: 'Reader',
-      roleDefinitionId:
-        '/subscriptions/subscription/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7',
-      scope: '/subscriptions/subscription',
-    },
-  ],
-  request: {
-    organization: 'acme',
-    project: 'payments',
-    environment: 'prod',
-    roleAssignments: [{ role: 'Reader' }],
-    owner: 'group:default/payments-team',
-  },
-};
 
 describe('pulumi:azureOidc:writeCatalogInfo', () => {
   const workspace = createMockDirectory();

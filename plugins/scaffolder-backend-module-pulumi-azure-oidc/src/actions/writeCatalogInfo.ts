@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
@@ -12,6 +11,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document } from 'yaml';
+import { entityDirectory } from '../catalogDestinations/entityFiles';
 import { linkList } from '../provisioning/links';
 import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './writeCatalogInfo.examples';
@@ -132,7 +132,11 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
         });
 
         const targetPath = ctx.input.targetPath ?? 'esc-environment';
-        const directory = resolveSafeChildPath(ctx.workspacePath, targetPath);
+        const directory = entityDirectory(
+          'targetPath',
+          ctx.workspacePath,
+          targetPath,
+        );
         await mkdir(directory, { recursive: true });
         await writeFile(
           join(directory, CATALOG_INFO_FILE),

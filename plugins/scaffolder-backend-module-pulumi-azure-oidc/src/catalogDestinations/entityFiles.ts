@@ -27,6 +27,33 @@ export interface EntityFiles {
 }
 
 /**
+ * The directory of the entity's files in the workspace, as input `field`
+ * names it; an input error when it leaves the workspace or holds control
+ * characters (which name no file, and on which Node's fs throws a TypeError).
+ */
+export function entityDirectory(
+  field: string,
+  workspacePath: string,
+  path: string,
+): string {
+  if (/\p{Cc}/u.test(path)) {
+    throw new InputError(
+      `${field} must be a directory of the workspace, without control characters; got ${JSON.stringify(
+        path,
+      )}`,
+    );
+  }
+  try {
+    return resolveSafeChildPath(workspacePath, path);
+  } catch (error) {
+    throw new InputError(
+      `${field} must be a directory inside the workspace; got '${path}'`,
+      error,
+    );
+  }
+}
+
+/**
  * The files under `sourcePath` of the workspace, which must hold exactly one
  * Resource of the default namespace: an ESC environment with a name in lower
  * case (as the catalog compares names, so it has one directory).
@@ -35,7 +62,7 @@ export async function readEntityFiles(
   workspacePath: string,
   sourcePath: string,
 ): Promise<EntityFiles> {
-  const source = resolveSafeChildPath(workspacePath, sourcePath);
+  const source = entityDirectory('sourcePath', workspacePath, sourcePath);
   const files = {} as EntityFiles['files'];
   for (const file of ENTITY_FILES) {
     const path = join(source, file);
