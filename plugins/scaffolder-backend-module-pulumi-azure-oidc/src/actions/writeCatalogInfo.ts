@@ -11,7 +11,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document } from 'yaml';
-import { entityDirectory } from '../catalogDestinations/entityFiles';
+import { workspaceDirectory } from '../catalogDestinations/entityFiles';
 import { linkList } from '../provisioning/links';
 import { withTaskLogErrors } from './taskLogErrors';
 import { examples } from './writeCatalogInfo.examples';
@@ -132,7 +132,7 @@ export function createPulumiAzureOidcWriteCatalogInfoAction() {
         });
 
         const targetPath = ctx.input.targetPath ?? 'esc-environment';
-        const directory = entityDirectory(
+        const directory = workspaceDirectory(
           'targetPath',
           ctx.workspacePath,
           targetPath,

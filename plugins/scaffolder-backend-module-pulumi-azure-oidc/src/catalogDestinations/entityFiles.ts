@@ -31,7 +31,7 @@ export interface EntityFiles {
  * names it; an input error when it leaves the workspace or holds control
  * characters (which name no file, and on which Node's fs throws a TypeError).
  */
-export function entityDirectory(
+export function workspaceDirectory(
   field: string,
   workspacePath: string,
   path: string,
@@ -62,7 +62,7 @@ export async function readEntityFiles(
   workspacePath: string,
   sourcePath: string,
 ): Promise<EntityFiles> {
-  const source = entityDirectory('sourcePath', workspacePath, sourcePath);
+  const source = workspaceDirectory('sourcePath', workspacePath, sourcePath);
   const files = {} as EntityFiles['files'];
   for (const file of ENTITY_FILES) {
     const path = join(source, file);
