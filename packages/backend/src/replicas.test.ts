@@ -6,9 +6,9 @@
  * ran each change and when (dev/sharedStandInStacks.ts), and one stand-in
  * of Pulumi Cloud's ESC API, on HTTPS, that both write definitions to.
  *
- * First a burst, sent half to each replica: every task ran once, changes of
- * one environment took turns, stacks, ESC definitions and catalog agree,
- * no lease is left.
+ * First a burst, sent half to each replica (A's half first, see below):
+ * every task ran once, changes of one environment took turns, stacks, ESC
+ * definitions and catalog agree, no lease is left.
  * Then one replica is killed (SIGKILL) in the middle of a change: Backstage's
  * task recovery (scaffolder.taskRecovery) hands its task to the other
  * replica, the lease it held expires and is taken over, the stack lock its
@@ -167,7 +167,8 @@ function overlapping(changes: Change[], killedAt = Infinity) {
             database: postgres.database(),
           },
           scaffolder: {
-            // Few tasks at once per replica, so that both take their share.
+            // Few tasks at once per replica, so that one replica's hands are
+            // full while the other is woken.
             concurrentTasksLimit: 3,
             taskRecovery: {
               enabled: true,
@@ -254,10 +255,26 @@ function overlapping(changes: Change[], killedAt = Infinity) {
         directoryContents: [],
       }),
     );
-    const provisions = Array.from({ length: 20 }, (_, index) =>
-      // Two tasks per environment, one sent to each replica.
-      runTemplate(index % 2 ? b : a, environmentAnswers(index >> 1)),
+    // Two provisioning tasks per environment, one sent to each replica.
+    // A replica claims open tasks only when a task dispatched to it wakes it,
+    // or right after it claimed one (StorageTaskBroker.claim in
+    // @backstage/plugin-scaffolder-backend); a wake-up that comes while its
+    // claim loses a race to the other replica is lost. So one replica may
+    // drain the whole queue while the other idles: correct, but this test
+    // must see both run changes. A's half goes first, while B is idle and
+    // cannot race it; B's once A runs changes and has its hands full.
+    const firstOfEach = Array.from({ length: 10 }, (_, index) =>
+      runTemplate(a, environmentAnswers(index)),
     );
+    await eventually(async () =>
+      (await changes()).some(change => change.replica === 'A')
+        ? true
+        : undefined,
+    );
+    const secondOfEach = Array.from({ length: 10 }, (_, index) =>
+      runTemplate(b, environmentAnswers(index)),
+    );
+    const provisions = [...firstOfEach, ...secondOfEach];
     const decommissions = Array.from({ length: 5 }, (_, index) =>
       runTemplate(
         index % 2 ? a : b,
