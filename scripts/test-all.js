@@ -15,11 +15,11 @@ const STAGES = [
   ['type-check', 'yarn tsc', 60],
   ['lint', 'yarn lint:all', 60],
   ['format', 'yarn prettier:check', 30],
-  ['unit and integration', 'yarn test', 360],
-  ['browser', 'yarn test:e2e', 210],
+  ['unit and integration', 'yarn test', 330],
+  ['browser', 'yarn test:e2e', 180],
   // Builds the repository and starts the production bundle on PostgreSQL;
   // says it was skipped without PORTAL_TEST_POSTGRES_URL.
-  ['production bundle', 'node scripts/bundle-test.js', 300],
+  ['production bundle', 'node scripts/bundle-test.js', 240],
 ];
 
 function formatSeconds(seconds) {
