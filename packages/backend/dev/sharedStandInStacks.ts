@@ -9,7 +9,10 @@ import type {
   EnvironmentEngine,
   StackState,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
-import type { EscEnvironmentRef } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  EscEnvironmentRef,
+  formatEnvironmentRef,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { Pool } from 'pg';
 import { StandInStacks } from './standInEngine';
 
@@ -79,12 +82,7 @@ export function recordingChanges(
     const { rows } = await pool.query(
       `INSERT INTO standin_changes (replica, kind, environment_ref, started_at)
        VALUES ($1, $2, $3, $4) RETURNING id`,
-      [
-        replica,
-        kind,
-        `${environment.organization}/${environment.project}/${environment.environment}`,
-        Date.now(),
-      ],
+      [replica, kind, formatEnvironmentRef(environment), Date.now()],
     );
     try {
       return await change();

@@ -18,10 +18,14 @@ import {
   describeDrift,
   EnvironmentEngine,
   HttpClient,
+  parseEnvironmentRef,
   readPulumiAzureOidcConfig,
   SecretRedactor,
 } from '@esc-azure-oidc/plugin-scaffolder-backend-module-pulumi-azure-oidc';
-import { EscEnvironmentRef } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  EscEnvironmentRef,
+  formatEnvironmentRef,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -43,7 +47,7 @@ export async function previewUpgrade(
     unreadable: [],
   };
   for (const environment of environments) {
-    const ref = `${environment.organization}/${environment.project}/${environment.environment}`;
+    const ref = formatEnvironmentRef(environment);
     try {
       const state = await engine.outputs(environment);
       if (state.resources === 0) {
@@ -69,14 +73,13 @@ export async function previewUpgrade(
 
 /** `organization/project/environment`, or the reason it is not one. */
 function environmentOf(value: string): EscEnvironmentRef {
-  const parts = value.split('/');
-  if (parts.length !== 3 || parts.some(part => !part)) {
+  const environment = parseEnvironmentRef(value);
+  if (!environment) {
     throw new Error(
       `'${value}' is not an environment: name each as organization/project/environment`,
     );
   }
-  const [organization, project, environment] = parts;
-  return { organization, project, environment };
+  return environment;
 }
 
 async function main(argv: string[]) {

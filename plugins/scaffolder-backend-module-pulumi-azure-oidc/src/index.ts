@@ -25,6 +25,7 @@ export {
   type RoundSummary,
 } from './lifecycle/driftMonitor';
 export { LifecycleStore } from './lifecycle/lifecycleStore';
+export { parseEnvironmentRef } from './lifecycle/environmentTarget';
 export * from './actions';
 export {
   ConfigProblem,

@@ -66,9 +66,3 @@ export function stackOf(ref: string) {
     ? { resources: 4, owner: OWNERS[ref], environmentRef: ref }
     : { resources: 0 };
 }
-
-export const refOf = (env: {
-  organization: string;
-  project: string;
-  environment: string;
-}) => `${env.organization}/${env.project}/${env.environment}`;

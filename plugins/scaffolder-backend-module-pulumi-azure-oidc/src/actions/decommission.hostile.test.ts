@@ -14,7 +14,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { RoleCatalogue } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
+import {
+  formatEnvironmentRef,
+  RoleCatalogue,
+} from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { assertProperty } from '@esc-azure-oidc/test-utils/properties';
 import fc from 'fast-check';
 import { LocalDestination } from '../catalogDestinations/localDestination';
@@ -27,7 +30,6 @@ import {
   hostileEnvironmentNames,
   OWNERS,
   ownersStewardship,
-  refOf,
   stackOf,
 } from '../__testUtils__/environmentInputs';
 import { engineMock } from '../__testUtils__/provisioning';
@@ -56,11 +58,13 @@ describe('pulumi:azureOidc:decommission, given hostile inputs', () => {
     ...emptyStackState(),
     ...stackOf(ref),
   });
-  engine.outputs.mockImplementation(async env => stateOf(refOf(env)));
+  engine.outputs.mockImplementation(async env =>
+    stateOf(formatEnvironmentRef(env)),
+  );
   engine.destroy.mockImplementation((async (env, { authorize }) => {
-    const state = stateOf(refOf(env));
+    const state = stateOf(formatEnvironmentRef(env));
     authorize(state);
-    return destroyed(refOf(env), state.resources);
+    return destroyed(formatEnvironmentRef(env), state.resources);
   }) as EnvironmentEngine['destroy']);
   const stewardship = ownersStewardship();
   const action = createPulumiAzureOidcDecommissionAction({
@@ -89,7 +93,7 @@ describe('pulumi:azureOidc:decommission, given hostile inputs', () => {
             (error: Error) => error,
           );
         const destroyedRefs = engine.destroy.mock.calls.map(([env]) =>
-          refOf(env),
+          formatEnvironmentRef(env),
         );
         destroyedRuns += destroyedRefs.length;
         const problems = refusal

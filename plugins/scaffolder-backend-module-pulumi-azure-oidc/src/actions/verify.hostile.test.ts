@@ -7,6 +7,7 @@
  * goes no further (trustVerifier.test.ts).
  */
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { formatEnvironmentRef } from '@esc-azure-oidc/plugin-pulumi-azure-oidc-common';
 import { assertProperty } from '@esc-azure-oidc/test-utils/properties';
 import fc from 'fast-check';
 import { emptyStackState } from '../engine/stackModel';
@@ -16,7 +17,6 @@ import {
   environmentInput,
   OWNERS,
   ownersStewardship,
-  refOf,
   stackOf,
 } from '../__testUtils__/environmentInputs';
 import { engineMock } from '../__testUtils__/provisioning';
@@ -39,7 +39,7 @@ describe('pulumi:azureOidc:verify, given hostile inputs', () => {
   const engine = engineMock();
   engine.outputs.mockImplementation(async env => ({
     ...emptyStackState(),
-    ...stackOf(refOf(env)),
+    ...stackOf(formatEnvironmentRef(env)),
   }));
   const verify = jest.fn(async () => PASSED);
   const record = jest.fn(async () => undefined);
@@ -67,7 +67,9 @@ describe('pulumi:azureOidc:verify, given hostile inputs', () => {
             () => undefined,
             (error: Error) => error,
           );
-          const verified = verify.mock.calls.map(([env]: any) => refOf(env));
+          const verified = verify.mock.calls.map(([env]: any) =>
+            formatEnvironmentRef(env),
+          );
           const kept = record.mock.calls.map(([ref]: any) => ref);
           verifiedRuns += verified.length;
           const [ref] = verified;

@@ -52,6 +52,9 @@ export interface AutomationEngineOptions {
 
 type Operation<T> = (stack: EngineStack, step: Step) => Promise<T>;
 
+/** A run's options; a change's say whether a stopped run's lock is to be released. */
+type OperationOptions = RunOptions & Pick<ApplyOptions, 'afterStoppedRun'>;
+
 export class AutomationApiEngine implements EnvironmentEngine {
   private readonly running = new Set<string>();
 
@@ -177,7 +180,7 @@ export class AutomationApiEngine implements EnvironmentEngine {
   /** An operation on the environment's stack, its errors in the interface's terms. */
   private async operate<T>(
     environment: EscEnvironmentRef,
-    options: RunOptions & Pick<ApplyOptions, 'afterStoppedRun'>,
+    options: OperationOptions,
     operation: Operation<T>,
   ): Promise<T> {
     this.cancelled(environment, options.signal);
@@ -210,7 +213,7 @@ export class AutomationApiEngine implements EnvironmentEngine {
   private releasingStoppedRun(
     stack: EngineStack,
     step: Step,
-    options: RunOptions & Pick<ApplyOptions, 'afterStoppedRun'>,
+    options: OperationOptions,
   ): Step {
     let stoppedRun = options.afterStoppedRun;
     return async (fn, log) => {
